@@ -1,0 +1,32 @@
+/* One cell of the matrix: the declared conditions, and what was measured. */
+#ifndef BM_CELL_H
+#define BM_CELL_H
+
+#include "bm_options.h"
+#include "bm_sock.h"
+
+#include <stdio.h>
+
+#define BM_NO_OS_ERROR (-1)
+
+struct bm_cell {
+  enum bm_family family;
+  const struct bm_option *listener_option;
+  const struct bm_option *probe_option;
+  enum bm_addr listener_addr;
+  enum bm_addr probe_addr;
+  const char *state;  /* declared */
+  char witnessed[64]; /* "" when the state was never read */
+  char outcome[48];   /* "ok", an error name, "unsupported" or "invalid" */
+  int os_error;       /* BM_NO_OS_ERROR when there is none */
+  char reason[320];   /* why a cell is invalid or unsupported, else "" */
+};
+
+/* "ok" or the portable name of an OS error number, e.g. 98, 48 and WSA 10048
+ * all give "EADDRINUSE" (libuv's uv_translate_sys_error and uv_err_name_r). */
+void bm_error_name(int os_error, char *buf, size_t size);
+
+/* Result-file JSON (DESIGN.md's contract) for `count` cells. */
+void bm_cells_write_json(FILE *out, const struct bm_cell *cells, int count);
+
+#endif

@@ -1,0 +1,44 @@
+/* A role process as the harness sees it: spawned with uv_spawn, commanded
+ * through its stdin pipe, answering one line at a time on its stdout pipe.
+ * on_closed fires once, after the process has exited and every handle is
+ * closed, so the struct may then be reused or freed. */
+#ifndef BM_CHILD_H
+#define BM_CHILD_H
+
+#include <uv.h>
+
+struct bm_child;
+typedef void (*bm_child_line_cb)(struct bm_child *child, const char *line);
+typedef void (*bm_child_closed_cb)(struct bm_child *child);
+
+struct bm_child {
+  uv_process_t process;
+  uv_pipe_t to_child;   /* the child's stdin */
+  uv_pipe_t from_child; /* the child's stdout */
+  uv_write_t write_req;
+  char line[256];
+  size_t line_len;
+  int open_handles; /* 0: not running, all closed */
+  void *data;
+  bm_child_line_cb on_line;
+  bm_child_closed_cb on_closed;
+};
+
+/* Returns 0 or a libuv error; on error nothing is left open. */
+int bm_child_spawn(uv_loop_t *loop, struct bm_child *child, char **argv);
+
+/* Sends one command line. `command` must outlive the write (a literal). */
+int bm_child_send(struct bm_child *child, const char *command);
+
+/* Closes the child's stdin: a role exits at end of input. */
+void bm_child_end(struct bm_child *child);
+
+/* SIGKILL: for deadlines and interruptions. */
+void bm_child_kill(struct bm_child *child);
+
+int bm_child_running(const struct bm_child *child);
+
+/* The full path of a program next to this executable (bm-role). */
+int bm_child_sibling_path(const char *name, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,47 @@
+#include "bm_platform.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <uv.h>
+
+#if defined(_WIN32)
+#define BM_FAMILY "windows"
+#elif defined(__APPLE__)
+#define BM_FAMILY "darwin"
+#elif defined(__linux__)
+#define BM_FAMILY "linux"
+#elif defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__) ||   \
+    defined(__DragonFly__)
+#define BM_FAMILY "bsd"
+#else
+#define BM_FAMILY "unknown"
+#endif
+
+/* "6.18.44-fc-v769" -> "6.18": results are per major.minor release. */
+static void major_minor(const char *release, char *buf, size_t size) {
+  size_t dots = 0, i = 0;
+  for (; release[i] && i + 1 < size; i++) {
+    if (release[i] == '.' && ++dots == 2)
+      break;
+    if (release[i] != '.' && (release[i] < '0' || release[i] > '9'))
+      break;
+    buf[i] = release[i];
+  }
+  buf[i] = '\0';
+}
+
+int bm_platform_read(struct bm_platform *p) {
+  uv_utsname_t uts;
+  int err = uv_os_uname(&uts);
+  if (err != 0)
+    return err;
+  memset(p, 0, sizeof *p);
+  p->family = BM_FAMILY;
+  snprintf(p->os, sizeof p->os, "%s", uts.sysname);
+  snprintf(p->release, sizeof p->release, "%s", uts.release);
+  snprintf(p->arch, sizeof p->arch, "%s", uts.machine);
+  char version[64];
+  major_minor(uts.release, version, sizeof version);
+  snprintf(p->id, sizeof p->id, "%s-%s-%s", p->family, version, p->arch);
+  return 0;
+}

@@ -1,0 +1,57 @@
+/* What each role does to its sockets, as plain blocking calls. bm-role runs
+ * them in separate processes (the real question is whether a *restarted*
+ * process can bind); the in-process benchmark calls them directly. */
+#ifndef BM_ROLES_H
+#define BM_ROLES_H
+
+#include "bm_sock.h"
+
+/* Where a role step failed; error is an OS error number or BM_UNSUPPORTED. */
+enum bm_stage {
+  BM_STAGE_SOCKET,
+  BM_STAGE_SETSOCKOPT,
+  BM_STAGE_BIND,
+  BM_STAGE_LISTEN,
+  BM_STAGE_ACCEPT,
+  BM_STAGE_CONNECT,
+  BM_STAGE_GETSOCKNAME,
+  BM_STAGE_COMMAND, /* an unknown command: error is BM_UNSUPPORTED */
+};
+
+struct bm_status {
+  enum bm_stage stage;
+  int error; /* 0 when the step succeeded */
+};
+
+const char *bm_stage_name(enum bm_stage stage);
+int bm_stage_parse(const char *name, enum bm_stage *out);
+
+/* Server: a listener on ep (port 0 = the OS chooses) with option opt. */
+struct bm_server {
+  bm_socket listener;
+  bm_socket conn;
+  int port;
+};
+struct bm_status bm_server_open(struct bm_server *srv,
+                                const struct bm_endpoint *ep,
+                                const struct bm_option *opt);
+struct bm_status bm_server_accept(struct bm_server *srv);
+/* Commands: "accept", "close-listener", "close-conn". */
+struct bm_status bm_server_do(struct bm_server *srv, const char *command);
+void bm_server_close(struct bm_server *srv);
+
+/* Client: connects to the loopback address of ep's family, port ep->port. */
+struct bm_client {
+  bm_socket sock;
+  int local_port;
+};
+struct bm_status bm_client_connect(struct bm_client *cl,
+                                   const struct bm_endpoint *ep);
+/* Command: "close". */
+struct bm_status bm_client_do(struct bm_client *cl, const char *command);
+
+/* Probe: a fresh socket with option opt, bound to ep, closed again. */
+struct bm_status bm_probe_bind(const struct bm_endpoint *ep,
+                               const struct bm_option *opt);
+
+#endif

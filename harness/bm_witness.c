@@ -1,0 +1,47 @@
+#include "bm_witness.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const state_names[BM_TCP_STATE_COUNT] = {
+    [BM_TCP_LISTEN] = "LISTEN",         [BM_TCP_SYN_SENT] = "SYN_SENT",
+    [BM_TCP_SYN_RECV] = "SYN_RECV",     [BM_TCP_ESTABLISHED] = "ESTABLISHED",
+    [BM_TCP_FIN_WAIT_1] = "FIN_WAIT_1", [BM_TCP_FIN_WAIT_2] = "FIN_WAIT_2",
+    [BM_TCP_CLOSE_WAIT] = "CLOSE_WAIT", [BM_TCP_CLOSING] = "CLOSING",
+    [BM_TCP_LAST_ACK] = "LAST_ACK",     [BM_TCP_TIME_WAIT] = "TIME_WAIT",
+};
+
+const char *bm_tcp_state_name(enum bm_tcp_state s) {
+  return (unsigned)s < BM_TCP_STATE_COUNT ? state_names[s] : "?";
+}
+
+/* The blog's ESTABLISHED has the listener still open; a restarting server
+ * also meets the connection alone, which gets its own name. */
+static const struct {
+  const char *observed;
+  const char *scenario_name;
+} renames[] = {
+    {"LISTEN+ESTABLISHED", "ESTABLISHED"},
+    {"ESTABLISHED", "ESTABLISHED_NO_LISTENER"},
+};
+
+void bm_witness_name(const struct bm_witness *w, char *buf, size_t size) {
+  size_t used = 0;
+  buf[0] = '\0';
+  for (int s = 0; s < BM_TCP_STATE_COUNT; s++) {
+    if (w->count[s] == 0)
+      continue;
+    int n = snprintf(buf + used, size - used, "%s%s", used ? "+" : "",
+                     state_names[s]);
+    if (n < 0 || (size_t)n >= size - used)
+      break;
+    used += (size_t)n;
+  }
+  if (used == 0)
+    snprintf(buf, size, "CLOSED");
+  for (size_t i = 0; i < sizeof renames / sizeof renames[0]; i++)
+    if (strcmp(buf, renames[i].observed) == 0) {
+      snprintf(buf, size, "%s", renames[i].scenario_name);
+      break;
+    }
+}

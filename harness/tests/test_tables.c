@@ -1,0 +1,135 @@
+/* The harness's name tables, one line per case with the expected answer
+ * beside it: options, error names, witnessed-state names, role stages and
+ * the state sequence. */
+#include "../bm_cell.h"
+#include "../bm_options.h"
+#include "../bm_roles.h"
+#include "../bm_steps.h"
+#include "../bm_witness.h"
+#include "tap.h"
+
+#include <errno.h>
+
+static void test_options(void) {
+  static const struct {
+    const char *name;
+    int known;
+    unsigned sockopts;
+  } cases[] = {
+      {"default", 1, 0},
+      {"SO_REUSEADDR", 1, BM_SO_REUSEADDR},
+      {"SO_REUSEPORT", 1, BM_SO_REUSEPORT},
+      {"SO_EXCLUSIVEADDRUSE", 1, BM_SO_EXCLUSIVEADDRUSE},
+      {"so_reuseaddr", 0, 0}, /* names are the C names, exactly */
+      {"", 0, 0},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    const struct bm_option *opt = bm_option_find(cases[i].name);
+    char what[96];
+    snprintf(what, sizeof what, "option '%s' known", cases[i].name);
+    tap_check_int(what, opt != NULL, cases[i].known);
+    if (opt) {
+      snprintf(what, sizeof what, "option '%s' sockopts", cases[i].name);
+      tap_check_int(what, (long)opt->sockopts, (long)cases[i].sockopts);
+    }
+  }
+  for (int i = 0; bm_option_at(i); i++)
+    tap_check_str("bm_option_at round-trips through bm_option_find",
+                  bm_option_find(bm_option_at(i)->name)->name,
+                  bm_option_at(i)->name);
+}
+
+/* The same portable name whatever number this OS uses. The literal numbers
+ * are the blog's: 98 on Linux, 48 on FreeBSD, 10048 on Windows. */
+static void test_error_names(void) {
+  static const struct {
+    int os_error;
+    const char *name;
+  } cases[] = {
+    {0, "ok"},
+#ifdef _WIN32
+    {WSAEADDRINUSE, "EADDRINUSE"},
+    {10048, "EADDRINUSE"},
+    {WSAEACCES, "EACCES"},
+    {WSAEADDRNOTAVAIL, "EADDRNOTAVAIL"},
+    {WSAEINVAL, "EINVAL"},
+    {WSAENOPROTOOPT, "ENOPROTOOPT"},
+#else
+    {EADDRINUSE, "EADDRINUSE"},
+    {EACCES, "EACCES"},
+    {EADDRNOTAVAIL, "EADDRNOTAVAIL"},
+    {EINVAL, "EINVAL"},
+    {ENOPROTOOPT, "ENOPROTOOPT"},
+#endif
+#ifdef __linux__
+    {98, "EADDRINUSE"},
+#endif
+#if defined(__FreeBSD__) || defined(__APPLE__)
+    {48, "EADDRINUSE"},
+#endif
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char got[64], what[64];
+    bm_error_name(cases[i].os_error, got, sizeof got);
+    snprintf(what, sizeof what, "error %d is named %s", cases[i].os_error,
+             cases[i].name);
+    tap_check_str(what, got, cases[i].name);
+  }
+}
+
+static void test_witness_names(void) {
+  static const struct {
+    enum bm_tcp_state states[3];
+    int count;
+    const char *name;
+  } cases[] = {
+      {{0}, 0, "CLOSED"},
+      {{BM_TCP_LISTEN}, 1, "LISTEN"},
+      {{BM_TCP_LISTEN, BM_TCP_ESTABLISHED}, 2, "ESTABLISHED"},
+      {{BM_TCP_ESTABLISHED}, 1, "ESTABLISHED_NO_LISTENER"},
+      {{BM_TCP_FIN_WAIT_2}, 1, "FIN_WAIT_2"},
+      {{BM_TCP_TIME_WAIT}, 1, "TIME_WAIT"},
+      {{BM_TCP_TIME_WAIT, BM_TCP_TIME_WAIT}, 2, "TIME_WAIT"},
+      {{BM_TCP_LISTEN, BM_TCP_TIME_WAIT}, 2, "LISTEN+TIME_WAIT"},
+      {{BM_TCP_FIN_WAIT_1}, 1, "FIN_WAIT_1"},
+      {{BM_TCP_LISTEN, BM_TCP_SYN_RECV, BM_TCP_ESTABLISHED},
+       3,
+       "LISTEN+SYN_RECV+ESTABLISHED"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct bm_witness w;
+    char got[64];
+    memset(&w, 0, sizeof w);
+    for (int s = 0; s < cases[i].count; s++)
+      w.count[cases[i].states[s]]++;
+    bm_witness_name(&w, got, sizeof got);
+    tap_check_str("witnessed sockets are named as the scenario names them", got,
+                  cases[i].name);
+  }
+}
+
+static void test_stages_and_steps(void) {
+  for (int s = BM_STAGE_SOCKET; s <= BM_STAGE_COMMAND; s++) {
+    enum bm_stage back;
+    tap_check_int("stage name parses back",
+                  bm_stage_parse(bm_stage_name((enum bm_stage)s), &back) == 0 &&
+                      back == (enum bm_stage)s,
+                  1);
+  }
+  static const char *const blog_order[] = {"LISTEN", "ESTABLISHED",
+                                           "ESTABLISHED_NO_LISTENER",
+                                           "FIN_WAIT_2", "TIME_WAIT"};
+  tap_check_int("the sequence has the blog's states plus one", bm_step_count,
+                5);
+  for (int i = 0; i < 5; i++)
+    tap_check_int(blog_order[i], bm_step_find(blog_order[i]), i);
+  tap_check_int("an unknown state is not found", bm_step_find("BOUND"), -1);
+}
+
+int main(void) {
+  test_options();
+  test_error_names();
+  test_witness_names();
+  test_stages_and_steps();
+  return tap_done();
+}
