@@ -1,0 +1,182 @@
+"""The harness itself, with real processes and sockets: selection, errors,
+repeatability, deadlines, and interruption leaving nothing behind."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+import harness
+import scenarios
+
+
+def run_harness(*args, **kwargs):
+    return harness.run(list(args), **kwargs)
+
+
+def outcomes(result):
+    return {scenarios.cell_key(c): c["outcome"] for c in result["cells"]}
+
+
+# ---- selection and usage errors ----------------------------------------------
+
+def test_selection_runs_exactly_the_cells_asked_for():
+    result = harness.run_matrix(families=["ipv6"], options=["SO_REUSEADDR"],
+                                states=["FIN_WAIT_2", "TIME_WAIT"])
+    assert [(c["family"], c["listener_option"], c["state"])
+            for c in result["cells"]] == [
+        ("ipv6", "SO_REUSEADDR", "FIN_WAIT_2"),
+        ("ipv6", "SO_REUSEADDR", "TIME_WAIT")]
+    assert all(c["witnessed_state"] == c["state"] for c in result["cells"])
+
+
+def test_probe_options_vary_independently_of_the_listener():
+    status, out, _ = run_harness("matrix", "--families", "ipv4", "--options",
+                                 "default", "--probe-options",
+                                 "default,SO_REUSEADDR", "--states", "LISTEN")
+    assert status == 0
+    cells = json.loads(out)["cells"]
+    assert [c["probe_option"] for c in cells] == ["default", "SO_REUSEADDR"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["matrix", "--options", "SO_BOGUS"], "unknown option 'SO_BOGUS'"),
+    (["matrix", "--states", "CLOSING_SOON"], "unknown state 'CLOSING_SOON'"),
+    (["matrix", "--families", "ipx"], "unknown family 'ipx'"),
+    (["matrix", "--jobs", "0"], "not a number in range: '0'"),
+    (["matrix", "--frobnicate", "1"], "unknown flag '--frobnicate'"),
+    (["matrix", "--out"], "--out needs a value"),
+    (["matrix", "--out", "/nonexistent-dir/x.json"],
+     "cannot write /nonexistent-dir/x.json"),
+    (["explode"], "usage: bindmatrix matrix|bench|list"),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_usage_errors_are_one_line_and_exit_2(args, message):
+    status, out, err = run_harness(*args)
+    assert status == 2
+    assert out == ""
+    assert err.count("\n") == 1 and message in err
+
+
+def test_out_file_is_written_whole(tmp_path):
+    target = tmp_path / "r.json"
+    status, _, _ = run_harness("matrix", "--states", "LISTEN", "--out",
+                               str(target))
+    assert status == 0
+    assert json.loads(target.read_text())["schema"] == 1
+    assert list(tmp_path.iterdir()) == [target]  # no .partial left
+
+
+# ---- repeatability -------------------------------------------------------------
+
+def test_two_runs_back_to_back_give_the_same_table():
+    first = harness.run_matrix()
+    second = harness.run_matrix()
+    assert outcomes(first) == outcomes(second)
+    assert not [c for c in second["cells"] if c["outcome"] == "invalid"]
+
+
+# ---- deadlines and the witness, with stand-in roles ---------------------------
+
+def harness_with_role(tmp_path, role_script):
+    """A copy of the harness whose bm-role is `role_script` (sh)."""
+    exe = tmp_path / "bindmatrix"
+    shutil.copy(harness.harness_path(), exe)
+    role = tmp_path / "bm-role"
+    role.write_text("#!/bin/sh\n" + role_script + "\n")
+    role.chmod(0o755)
+    return exe
+
+
+def run_copy(exe, *args, env=None):
+    proc = subprocess.run([str(exe), *args], capture_output=True, text=True,
+                          timeout=30, env=env)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def test_a_role_that_never_answers_fails_its_cells_by_the_deadline(tmp_path):
+    exe = harness_with_role(tmp_path, "exec sleep 60")
+    token = str(uuid.uuid4())
+    started = time.monotonic()
+    status, out, _ = run_copy(exe, "matrix", "--families", "ipv4",
+                              "--options", "default", "--timeout-ms", "200",
+                              env={**os.environ, "BM_TEST_TOKEN": token})
+    assert time.monotonic() - started < 5
+    assert status == 0
+    cells = json.loads(out)["cells"]
+    assert {c["outcome"] for c in cells} == {"invalid"}
+    assert "no answer within 200 ms" in cells[0]["reason"]
+    assert processes_with(token) == []
+
+
+def test_a_state_the_os_does_not_show_is_invalid_with_both_states(tmp_path):
+    # Claims to listen on port 9 but holds no socket: the witness sees none.
+    exe = harness_with_role(tmp_path, 'echo "ok 9"; exec cat >/dev/null')
+    status, out, _ = run_copy(exe, "matrix", "--families", "ipv4",
+                              "--options", "default", "--states", "LISTEN",
+                              "--timeout-ms", "100")
+    assert status == 0
+    [cell] = json.loads(out)["cells"]
+    assert cell["outcome"] == "invalid"
+    assert (cell["state"], cell["witnessed_state"]) == ("LISTEN", "CLOSED")
+    assert "declared LISTEN, witnessed CLOSED" in cell["reason"]
+
+
+def test_a_missing_role_program_is_a_reason_not_a_crash(tmp_path):
+    exe = tmp_path / "bindmatrix"
+    shutil.copy(harness.harness_path(), exe)
+    status, out, _ = run_copy(exe, "matrix", "--options", "default",
+                              "--states", "LISTEN")
+    assert status == 0
+    cells = json.loads(out)["cells"]
+    assert {c["outcome"] for c in cells} == {"invalid"}
+    assert "could not start bm-role" in cells[0]["reason"]
+
+
+# ---- interruption ----------------------------------------------------------------
+
+def processes_with(token):
+    """Live processes whose environment carries `token`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if token.encode() in (entry / "environ").read_bytes():
+                found.append(int(entry.name))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def listening_ports():
+    ports = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A":  # TCP_LISTEN
+                ports.add(int(fields[1].rsplit(":", 1)[1], 16))
+    return ports
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM],
+                         ids=["SIGINT", "SIGTERM"])
+def test_interrupted_run_leaves_no_process_and_no_listener(tmp_path, signum):
+    token = str(uuid.uuid4())
+    out = tmp_path / "r.json"
+    proc = subprocess.Popen(
+        [str(harness.harness_path()), "matrix", "--verbose", "--jobs", "1",
+         "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "BM_TEST_TOKEN": token})
+    first = proc.stderr.readline()  # "... listening on port P": mid-sequence
+    port = int(first.rsplit(" ", 1)[1])
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=10)
+    assert proc.returncode == 128 + signum, first + err
+    assert "interrupted" in err
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+    assert processes_with(token) == []
+    assert port not in listening_ports()

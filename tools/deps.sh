@@ -1,0 +1,37 @@
+# Installs the system packages bindmatrix needs, when missing. Sourced by
+# ./matrix. On Debian/Ubuntu it uses apt-get (through sudo when not root);
+# elsewhere it only says what to install.
+
+# Package names on Debian/Ubuntu, and a command that shows each is there.
+BM_PACKAGES=(meson ninja-build pkg-config gcc libuv1-dev python3-pytest
+  python3-jsonschema python3-matplotlib)
+
+missing_packages() {
+  local pkg
+  for pkg in "${BM_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' ||
+      echo "$pkg"
+  done
+}
+
+ensure_packages() {
+  if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
+    command -v meson >/dev/null || {
+      echo "matrix: not Debian/Ubuntu: install meson, ninja, pkg-config, libuv and pytest (see README.md)" >&2
+      exit 1
+    }
+    return 0
+  fi
+  local missing
+  missing=$(missing_packages)
+  [ -z "$missing" ] && return 0
+  local sudo=()
+  [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+  echo "matrix: installing $(echo $missing)" >&2
+  # shellcheck disable=SC2086
+  "${sudo[@]}" apt-get update -qq >&2 &&
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq $missing >&2 || {
+    echo "matrix: could not install: $(echo $missing)" >&2
+    exit 1
+  }
+}
