@@ -1,14 +1,17 @@
 """The logic behind ./matrix (which installs the system packages first).
 
-    ./matrix run [--out FILE] [--families L] [--options L] [--states L]
+    ./matrix run [--out FILE] [--filter EXPR] [--families L] [--options L]
+                 [--states L]
     ./matrix test
     ./matrix bench [--rounds N]
 
+--filter narrows the scenarios: space-separated FIELD=VALUE[,VALUE] terms,
+e.g. 'proto=tcp state=TIME_WAIT,FIN_WAIT_2 probe_user=same'. --families,
+--options and --states are short for family=, option= and state= terms.
 Every user error is one line on stderr and exit status 2; an interrupted
 run exits 128+signal with every harness process ended.
 """
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -19,6 +22,7 @@ import scenarios
 
 BUILD = harness.DEFAULT_BUILD
 RESULTS = scenarios.ROOT / "results"
+README = scenarios.ROOT / "README.md"
 
 
 class UsageError(Exception):
@@ -30,32 +34,33 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def comma_list(known, kind):
-    def parse(text):
-        names = [n for n in text.split(",") if n]
-        unknown = [n for n in names if n not in known]
-        if unknown or not names:
-            raise argparse.ArgumentTypeError(
-                f"unknown {kind} '{','.join(unknown) or text}' "
-                f"(known: {', '.join(known)})")
-        return names
-    return parse
-
-
-def parse_args(argv, scenario):
+def parse_args(argv):
     parser = Parser(prog="matrix", add_help=False)
     sub = parser.add_subparsers(dest="command", required=True,
                                 parser_class=Parser)
     run = sub.add_parser("run", add_help=False)
     run.add_argument("--out", type=Path)
-    run.add_argument("--families",
-                     type=comma_list(scenario.families, "family"))
-    run.add_argument("--options", type=comma_list(scenario.options, "option"))
-    run.add_argument("--states", type=comma_list(scenario.states, "state"))
+    run.add_argument("--filter", default="")
+    for shorthand in ("families", "options", "states"):
+        run.add_argument(f"--{shorthand}")
     sub.add_parser("test", add_help=False)
     bench = sub.add_parser("bench", add_help=False)
     bench.add_argument("--rounds", type=int, default=20)
     return parser.parse_args(argv)
+
+
+def selected_scenarios(args):
+    """The scenarios narrowed by --filter and the shorthands."""
+    terms = [args.filter]
+    for shorthand, field in (("families", "family"), ("options", "option"),
+                             ("states", "state")):
+        value = getattr(args, shorthand)
+        if value is not None:
+            terms.append(f"{field}={value}")
+    chosen = scenarios.parse_filter(" ".join(terms), scenarios.load_all())
+    if not chosen:
+        raise UsageError("the filter leaves no cell to run")
+    return chosen
 
 
 def check_writable(path):
@@ -75,40 +80,33 @@ def ensure_build():
                    stdout=subprocess.DEVNULL)
 
 
-def print_table(path):
-    subprocess.run([sys.executable, str(scenarios.ROOT / "report.py"),
-                    "--platform", str(path)], check=True)
+def report(*args):
+    subprocess.run([sys.executable, str(scenarios.ROOT / "report.py"), *args],
+                   check=True)
 
 
-def command_run(args, scenario):
-    out = args.out
-    if out:
-        check_writable(out)
+def command_run(args):
+    chosen = selected_scenarios(args)
+    if args.out:
+        check_writable(args.out)
     ensure_build()
-    selection = dict(families=args.families or scenario.families,
-                     options=args.options or scenario.options,
-                     states=args.states or scenario.states)
-    # Without --out the file is named after the platform the harness reports.
-    written = out or RESULTS / f".run-{os.getpid()}.json"
-    status, _, err = harness.run(harness.matrix_args(**selection, out=written))
-    sys.stderr.write(err)
-    if status != 0:
-        return status
-    if not out:
-        platform_id = json.loads(written.read_text())["platform"]["id"]
-        out = written.replace(RESULTS / f"{platform_id}.json")
-    print(f"wrote {out}")
-    print_table(out)
+    result = harness.measure(chosen)
+    out = args.out or RESULTS / f"{result['platform']['id']}.json"
+    harness.write_result(result, out)
+    print(f"wrote {out}: {len(result['cells'])} cells")
+    report("--platform", str(out))
+    if not args.out:
+        report("--readme", str(README))
     return 0
 
 
-def command_test(args, scenario):
+def command_test(args):
     ensure_build()
     return subprocess.run(["meson", "test", "-C", str(BUILD),
                            "--print-errorlogs"]).returncode
 
 
-def command_bench(args, scenario):
+def command_bench(args):
     ensure_build()
     return subprocess.run([str(harness.harness_path()), "bench", "--rounds",
                            str(args.rounds)]).returncode
@@ -119,15 +117,14 @@ COMMANDS = {"run": command_run, "test": command_test, "bench": command_bench}
 
 def main(argv):
     try:
-        scenario = scenarios.load("bind")
-        args = parse_args(argv, scenario)
-        return COMMANDS[args.command](args, scenario)
+        args = parse_args(argv)
+        return COMMANDS[args.command](args)
     except (UsageError, scenarios.ScenarioError) as e:
         print(f"matrix: {e}", file=sys.stderr)
         return 2
     except harness.HarnessError as e:
         print(f"matrix: {e}", file=sys.stderr)
-        return 1
+        return e.status
     except subprocess.CalledProcessError as e:
         print(f"matrix: {' '.join(map(str, e.cmd[:3]))} failed "
               f"(exit {e.returncode})", file=sys.stderr)

@@ -1,7 +1,6 @@
-"""Shared fixtures: one real matrix run per test session, and this
+"""Shared fixtures: one real run of every scenario per test session, and this
 platform's expectations. The measured result file is kept under
 $BINDMATRIX_RESULTS_DIR (the build directory when Meson runs the suite)."""
-import json
 import os
 from pathlib import Path
 
@@ -13,20 +12,13 @@ import scenarios
 
 
 @pytest.fixture(scope="session")
-def scenario():
-    return scenarios.load("bind")
-
-
-@pytest.fixture(scope="session")
-def measured(scenario):
-    result = harness.run_matrix(families=scenario.families,
-                                options=scenario.options,
-                                states=scenario.states)
+def measured():
+    result = harness.measure(scenarios.load_all())
     keep = os.environ.get("BINDMATRIX_RESULTS_DIR")
     if keep:
-        path = Path(keep) / f"{result['platform']['id']}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(result, indent=1) + "\n")
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        harness.write_result(
+            result, Path(keep) / f"{result['platform']['id']}.json")
     return result
 
 

@@ -1,4 +1,4 @@
-"""Runs the C harness (bindmatrix) and reads the result file it prints.
+"""Runs the C harness (bindmatrix) and reads the result files it prints.
 
 Interruption is passed on: Ctrl-C reaches the harness through the terminal's
 process group; a SIGTERM sent to Python alone is forwarded. Either way the
@@ -17,7 +17,11 @@ DEFAULT_BUILD = ROOT / "build"
 
 
 class HarnessError(Exception):
-    """The harness could not run or said something unreadable."""
+    """The harness could not run, was interrupted, or printed nonsense."""
+
+    def __init__(self, message, status=1):
+        super().__init__(message)
+        self.status = status
 
 
 def harness_path():
@@ -27,18 +31,7 @@ def harness_path():
     return DEFAULT_BUILD / "harness" / "bindmatrix"
 
 
-def matrix_args(families=None, options=None, states=None, out=None):
-    args = ["matrix"]
-    for flag, values in (("--families", families), ("--options", options),
-                         ("--states", states)):
-        if values:
-            args += [flag, ",".join(values)]
-    if out:
-        args += ["--out", str(out)]
-    return args
-
-
-def run(args, timeout=120, env=None):
+def run(args, timeout=600, env=None):
     """Runs `bindmatrix ARGS`; returns (exit status, stdout, stderr)."""
     exe = harness_path()
     if not exe.exists():
@@ -59,12 +52,43 @@ def run(args, timeout=120, env=None):
     return proc.returncode, out, err
 
 
-def run_matrix(**selection):
-    """The result file (a dict) for one matrix run."""
-    status, out, err = run(matrix_args(**selection))
+def run_matrix(args):
+    """The result file (a dict) of one `bindmatrix matrix` run."""
+    status, out, err = run(args)
     if status != 0:
-        raise HarnessError(f"bindmatrix exited {status}: {err.strip()}")
+        raise HarnessError(f"bindmatrix exited {status}: {err.strip()}",
+                           status)
     try:
         return json.loads(out)
     except json.JSONDecodeError as e:
         raise HarnessError(f"bindmatrix printed no result file: {e}") from None
+
+
+def measure(scenarios):
+    """One result file for all the scenarios: the harness runs each."""
+    result = None
+    for scenario in scenarios:
+        part = run_matrix(scenario.harness_args())
+        if result is None:
+            result = part
+        else:
+            result["cells"].extend(part["cells"])
+    return result
+
+
+def result_text(result):
+    """The result file with one cell per line, so that a diff of two runs
+    reads cell by cell."""
+    head = {k: v for k, v in result.items() if k != "cells"}
+    lines = [json.dumps(head)[:-1] + ', "cells": [']
+    lines += [json.dumps(cell) + "," for cell in result["cells"]]
+    lines[-1] = lines[-1].rstrip(",")
+    return "\n".join(lines) + "\n]}\n"
+
+
+def write_result(result, path):
+    """Writes whole or not at all: a half-written result file never exists."""
+    path = Path(path)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(result_text(result))
+    partial.replace(path)

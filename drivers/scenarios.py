@@ -1,79 +1,173 @@
-"""Scenario data (scenarios/*.toml) expanded into cell keys and test ids.
+"""Scenario data (scenarios/*.toml) expanded into cell keys, test ids and
+harness arguments.
 
 A scenario names the dimensions of the matrix; every combination is a cell.
 The harness knows how to run them; this module only says which to run and
-what each is called.
+what each is called. A filter narrows the dimensions (./matrix run --filter).
 """
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO_DIR = ROOT / "scenarios"
+SCENARIO_NAMES = ("bind", "hijack")
 
-# The fields that say which cell a result is (DESIGN.md's contract); the
-# others (witnessed_state, outcome, os_error, reason) are what was measured.
-KEY_FIELDS = ("scenario", "proto", "family", "listener_option", "probe_option",
-              "listener_addr", "probe_addr", "v6only", "probe_user", "state")
+# The fields that say which cell a result is; the others (family and the
+# address kinds follow from the endpoints; witnessed_state, outcome, ...)
+# describe it or were measured.
+KEY_FIELDS = ("scenario", "proto", "listener_endpoint", "probe_endpoint",
+              "listener_option", "probe_option", "probe_user", "state")
 
-REQUIRED = ("scenario", "proto", "families", "options", "probe_options",
-            "states", "listener_addr", "probe_addr")
+REQUIRED = ("scenario", "protos", "addresses", "options", "probe_options",
+            "users", "states")
+
+# The blog's addresses: cells there need no address in their test id.
+PLAIN_ADDRESSES = ("0.0.0.0/0.0.0.0", "[::]/[::]")
 
 
 class ScenarioError(Exception):
-    """A scenario file that cannot be used; the message is one line."""
+    """A scenario file or filter that cannot be used; one line."""
+
+
+def endpoint_family(endpoint):
+    if not endpoint.startswith("["):
+        return "ipv4"
+    return "ipv6" if endpoint in ("[::]", "[::1]") else "dual"
+
+
+def address_family(address):
+    """ipv4, ipv6 (IPv6-only sockets both) or dualstack, as the harness
+    writes a cell's family."""
+    families = {endpoint_family(e) for e in address.split("/")}
+    return families.pop() if len(families) == 1 and "dual" not in families \
+        else "dualstack"
 
 
 @dataclass(frozen=True)
 class Scenario:
     name: str
-    proto: str
-    families: tuple
+    protos: tuple
+    addresses: tuple
     options: tuple
-    probe_options: object  # "same", or a tuple of option names
-    states: tuple
-    listener_addr: str
-    probe_addr: str
+    probe_options: tuple
+    users: tuple
+    states: dict  # proto -> tuple of states
 
-    def probes_for(self, listener_option):
-        if self.probe_options == "same":
-            return (listener_option,)
-        return self.probe_options
-
-    def cells(self, families=None, options=None, states=None):
-        """The cell keys, in the harness's order, optionally narrowed."""
+    def cells(self):
+        """Every cell key of the scenario."""
         return [
-            {"scenario": self.name, "proto": self.proto, "family": family,
+            {"scenario": self.name, "proto": proto,
+             "listener_endpoint": address.split("/")[0],
+             "probe_endpoint": address.split("/")[1],
              "listener_option": option, "probe_option": probe,
-             "listener_addr": self.listener_addr,
-             "probe_addr": self.probe_addr,
-             "v6only": True if family == "ipv6" else None,
-             "probe_user": "same", "state": state}
-            for family in families or self.families
-            for option in options or self.options
-            for state in states or self.states
-            for probe in self.probes_for(option)
+             "probe_user": user, "state": state}
+            for proto in self.protos
+            for address in self.addresses
+            for option in self.options
+            for probe in self.probe_options
+            for user in self.users
+            for state in self.states.get(proto, ())
         ]
 
+    def harness_args(self):
+        states = [s for p in self.protos for s in self.states.get(p, ())]
+        return ["matrix", "--scenarios", self.name,
+                "--protos", ",".join(self.protos),
+                "--addresses", ",".join(self.addresses),
+                "--options", ",".join(self.options),
+                "--probe-options", ",".join(self.probe_options),
+                "--users", ",".join(self.users),
+                "--states", ",".join(dict.fromkeys(states))]
 
-def load(name="bind", directory=SCENARIO_DIR):
-    path = Path(directory) / f"{name}.toml"
+    def narrowed(self, field, values):
+        """The scenario with one dimension narrowed to `values` (checked by
+        parse_filter)."""
+        values = tuple(values)
+        if field == "family":
+            return replace(self, addresses=tuple(
+                a for a in self.addresses if address_family(a) in values))
+        if field == "option":  # both sides: a restarted server's question
+            return self.narrowed("listener_option", values).narrowed(
+                "probe_option", values)
+        if field == "state":
+            return replace(self, states={
+                p: tuple(s for s in states if s in values)
+                for p, states in self.states.items()})
+        attribute = FILTER_FIELDS[field]
+        return replace(self, **{attribute: tuple(
+            v for v in getattr(self, attribute) if v in values)})
+
+
+# Filter fields that narrow one list of the scenario (besides family, state
+# and option, which narrows both option lists).
+FILTER_FIELDS = {"proto": "protos", "address": "addresses",
+                 "listener_option": "options", "probe_option": "probe_options",
+                 "probe_user": "users"}
+
+
+def _read(path):
     try:
-        data = tomllib.loads(path.read_text())
+        return tomllib.loads(path.read_text())
     except OSError as e:
         raise ScenarioError(f"{path}: cannot read: {e.strerror}") from None
     except tomllib.TOMLDecodeError as e:
         raise ScenarioError(f"{path}: not TOML: {e}") from None
+
+
+def load(name, directory=SCENARIO_DIR):
+    path = Path(directory) / f"{name}.toml"
+    data = _read(path)
     missing = [k for k in REQUIRED if k not in data]
     if missing:
         raise ScenarioError(f"{path}: missing {', '.join(missing)}")
-    probes = data["probe_options"]
     return Scenario(
-        name=data["scenario"], proto=data["proto"],
-        families=tuple(data["families"]), options=tuple(data["options"]),
-        probe_options=probes if probes == "same" else tuple(probes),
-        states=tuple(data["states"]), listener_addr=data["listener_addr"],
-        probe_addr=data["probe_addr"])
+        name=data["scenario"], protos=tuple(data["protos"]),
+        addresses=tuple(data["addresses"]), options=tuple(data["options"]),
+        probe_options=tuple(data["probe_options"]),
+        users=tuple(data["users"]),
+        states={p: tuple(s) for p, s in data["states"].items()})
+
+
+def load_all(directory=SCENARIO_DIR):
+    return [load(name, directory) for name in SCENARIO_NAMES]
+
+
+def known_values(scenarios):
+    """Every value each filter field can take in these scenarios."""
+    values = {field: set() for field in (*FILTER_FIELDS, "family", "state",
+                                         "scenario", "option")}
+    for s in scenarios:
+        values["scenario"].add(s.name)
+        for field, attribute in FILTER_FIELDS.items():
+            values[field].update(getattr(s, attribute))
+        values["option"].update(s.options, s.probe_options)
+        values["family"].update(address_family(a) for a in s.addresses)
+        for states in s.states.values():
+            values["state"].update(states)
+    return values
+
+
+def parse_filter(text, scenarios):
+    """'state=TIME_WAIT,FIN_WAIT_2 proto=tcp' -> the narrowed scenarios."""
+    known = known_values(scenarios)
+    for term in text.split():
+        field, _, listed = term.partition("=")
+        values = [v for v in listed.split(",") if v]
+        if not values:
+            raise ScenarioError(f"filter term {term!r} is not FIELD=VALUE")
+        if field not in known:
+            raise ScenarioError(
+                f"unknown filter field {field!r} (known: "
+                f"{', '.join(sorted(known))})")
+        unknown = [v for v in values if v not in known[field]]
+        if unknown:
+            raise ScenarioError(f"unknown {field} {unknown[0]!r}")
+        if field == "scenario":
+            scenarios = [s for s in scenarios if s.name in values]
+        else:
+            scenarios = [s.narrowed(field, values) for s in scenarios]
+    return [s for s in scenarios if s.cells()]
 
 
 def cell_key(cell):
@@ -82,9 +176,18 @@ def cell_key(cell):
 
 
 def cell_id(cell):
-    """Reads like the table: tcp-ipv4-SO_REUSEADDR-TIME_WAIT; a probe option
-    that differs from the listener's follows it: default/SO_REUSEADDR."""
+    """Reads like the table: tcp-ipv4-SO_REUSEADDR-TIME_WAIT. A probe option
+    that differs follows the listener's (default/SO_REUSEADDR); addresses
+    other than the blog's, another user and a hijack are spelled out."""
+    address = f"{cell['listener_endpoint']}/{cell['probe_endpoint']}"
     options = cell["listener_option"]
-    if cell["probe_option"] != cell["listener_option"]:
+    if cell["probe_option"] != options:
         options += "/" + cell["probe_option"]
-    return "-".join((cell["proto"], cell["family"], options, cell["state"]))
+    parts = [cell["proto"], address_family(address), options, cell["state"]]
+    if address not in PLAIN_ADDRESSES:
+        parts.append(address)
+    if cell["probe_user"] != "same":
+        parts.append("other-user")
+    if cell["scenario"] != "bind":
+        parts.insert(0, cell["scenario"])
+    return "-".join(parts)

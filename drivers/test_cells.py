@@ -1,4 +1,4 @@
-"""One test per cell of the bind scenario, checked against this platform's
+"""One test per cell of every scenario, checked against this platform's
 expectations (scenarios/expected/<family>.toml). A cell whose state was not
 witnessed fails; on a platform with no expectations, cells are recorded and
 reported as skipped, never as passed."""
@@ -6,7 +6,7 @@ import pytest
 
 import scenarios
 
-CELLS = scenarios.load("bind").cells()
+CELLS = [cell for s in scenarios.load_all() for cell in s.cells()]
 
 
 def describe(cell):
@@ -34,3 +34,7 @@ def test_cell(key, measured_cells, expected):
                     f"{describe(cell)}")
     assert cell["outcome"] == want.outcome, (
         f"expected {want.outcome} ({want.source}), {describe(cell)}")
+    for field, value in want.extra.items():
+        assert cell.get(field) == value, (
+            f"expected {field} {value} ({want.source}), "
+            f"measured {cell.get(field)}")

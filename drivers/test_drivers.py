@@ -1,5 +1,6 @@
-"""The Python side: scenario and expectation data, test ids, and the
-./matrix command's errors (each one line, exit status 2, before any work)."""
+"""The Python side: scenario and expectation data, filters, test ids, and
+the ./matrix command's errors (each one line, exit status 2, before any
+work)."""
 import subprocess
 import textwrap
 
@@ -14,25 +15,59 @@ MATRIX = scenarios.ROOT / "matrix"
 def cell(**fields):
     base = {"scenario": "bind", "proto": "tcp", "family": "ipv4",
             "listener_option": "SO_REUSEADDR", "probe_option": "SO_REUSEADDR",
-            "listener_addr": "wildcard", "probe_addr": "wildcard",
-            "v6only": None, "probe_user": "same", "state": "TIME_WAIT"}
+            "listener_endpoint": "0.0.0.0", "probe_endpoint": "0.0.0.0",
+            "probe_user": "same", "state": "TIME_WAIT"}
     return {**base, **fields}
 
 
 @pytest.mark.parametrize("fields, want", [
     ({}, "tcp-ipv4-SO_REUSEADDR-TIME_WAIT"),
-    ({"family": "ipv6", "state": "LISTEN"}, "tcp-ipv6-SO_REUSEADDR-LISTEN"),
-    ({"listener_option": "default"}, "tcp-ipv4-default/SO_REUSEADDR-TIME_WAIT"),
+    ({"listener_endpoint": "[::]", "probe_endpoint": "[::]",
+      "state": "LISTEN"}, "tcp-ipv6-SO_REUSEADDR-LISTEN"),
+    ({"listener_option": "default"},
+     "tcp-ipv4-default/SO_REUSEADDR-TIME_WAIT"),
+    ({"listener_endpoint": "[::]dual", "probe_user": "other"},
+     "tcp-dualstack-SO_REUSEADDR-TIME_WAIT-[::]dual/0.0.0.0-other-user"),
+    ({"scenario": "hijack", "state": "LISTEN", "probe_endpoint": "127.0.0.1"},
+     "hijack-tcp-ipv4-SO_REUSEADDR-LISTEN-0.0.0.0/127.0.0.1"),
+    ({"proto": "udp", "state": "BOUND"}, "udp-ipv4-SO_REUSEADDR-BOUND"),
 ])
 def test_cell_ids_read_like_the_table(fields, want):
     assert scenarios.cell_id(cell(**fields)) == want
 
 
-def test_the_bind_scenario_expands_to_every_combination():
-    s = scenarios.load("bind")
-    cells = s.cells()
-    assert len(cells) == len(s.families) * len(s.options) * len(s.states)
-    assert len({scenarios.cell_id(c) for c in cells}) == len(cells)
+def test_the_scenarios_expand_to_every_combination_with_unique_ids():
+    for s in scenarios.load_all():
+        cells = s.cells()
+        states = sum(len(s.states.get(p, ())) for p in s.protos)
+        assert len(cells) == (len(s.addresses) * len(s.options)
+                              * len(s.probe_options) * len(s.users) * states)
+        assert len({scenarios.cell_id(c) for c in cells}) == len(cells)
+
+
+@pytest.mark.parametrize("expr, counts", [
+    ("proto=udp", {"bind": 18 * 49 * 2}),
+    ("option=SO_REUSEADDR address=0.0.0.0/0.0.0.0 probe_user=same",
+     {"bind": 8, "hijack": 1}),
+    ("scenario=hijack family=dualstack option=default probe_user=other",
+     {"hijack": 7}),
+    ("state=TIME_WAIT,FIN_WAIT_2 proto=tcp family=ipv4 "
+     "listener_option=default probe_option=default probe_user=same",
+     {"bind": 2 * 4}),
+])
+def test_filters_narrow_the_scenarios(expr, counts):
+    chosen = scenarios.parse_filter(expr, scenarios.load_all())
+    assert {s.name: len(s.cells()) for s in chosen} == counts
+
+
+@pytest.mark.parametrize("expr, message", [
+    ("colour=red", "unknown filter field 'colour'"),
+    ("state=SLEEPING", "unknown state 'SLEEPING'"),
+    ("proto", "filter term 'proto' is not FIELD=VALUE"),
+])
+def test_bad_filters_are_one_clear_error(expr, message):
+    with pytest.raises(scenarios.ScenarioError, match=message):
+        scenarios.parse_filter(expr, scenarios.load_all())
 
 
 def write(tmp_path, name, text):
@@ -42,8 +77,8 @@ def write(tmp_path, name, text):
 
 
 def test_a_scenario_missing_a_dimension_is_one_clear_error(tmp_path):
-    write(tmp_path, "bad.toml", 'scenario = "bad"\nproto = "tcp"\n')
-    with pytest.raises(scenarios.ScenarioError, match="missing families"):
+    write(tmp_path, "bad.toml", 'scenario = "bad"\nprotos = ["tcp"]\n')
+    with pytest.raises(scenarios.ScenarioError, match="missing addresses"):
         scenarios.load("bad", tmp_path)
 
 
@@ -51,32 +86,44 @@ EXPECTED = """\
     family = "testos"
     expect = [
       { option = "SO_REUSEADDR", state = "TIME_WAIT", outcome = "ok", source = "a" },
-      { family = "ipv6", outcome = "EACCES", source = "a, b", note = "v6" },
-      { outcome = "EADDRINUSE", source = "b" },
+      { address = "0.0.0.0/127.0.0.1", outcome = "EACCES", source = "a, b", note = "v4" },
+      { scenario = "hijack", listener_option = "@reuse", outcome = "ok", reached = "both", source = "b" },
+      { state = ["LISTEN", "ESTABLISHED"], outcome = "EADDRINUSE", source = "b" },
+      { outcome = "EINVAL", source = "b" },
     ]
+    [sets]
+    reuse = ["SO_REUSEADDR", "SO_REUSEPORT"]
     [sources]
     a = "measured"
     b = "a document"
 """
 
 
-@pytest.mark.parametrize("fields, outcome", [
-    ({}, "ok"),                                   # first row
-    ({"family": "ipv6"}, "ok"),                   # first row still wins
-    ({"family": "ipv6", "state": "LISTEN"}, "EACCES"),
-    ({"probe_option": "default"}, "EADDRINUSE"),  # "option" needs both
-    ({"state": "LISTEN"}, "EADDRINUSE"),
+@pytest.mark.parametrize("fields, outcome, extra", [
+    ({}, "ok", {}),                                       # first row
+    ({"probe_endpoint": "127.0.0.1"}, "ok", {}),          # first still wins
+    ({"probe_endpoint": "127.0.0.1", "state": "LISTEN"}, "EACCES", {}),
+    ({"scenario": "hijack", "state": "LISTEN",
+      "listener_option": "SO_REUSEPORT"}, "ok", {"reached": "both"}),
+    ({"probe_option": "default", "state": "ESTABLISHED"}, "EADDRINUSE", {}),
+    ({"probe_option": "default"}, "EINVAL", {}),          # "option": both
 ])
-def test_expectations_first_matching_row_wins(tmp_path, fields, outcome):
+def test_expectations_first_matching_row_wins(tmp_path, fields, outcome,
+                                              extra):
     write(tmp_path, "testos.toml", EXPECTED)
-    exp = expectations.load("testos", tmp_path)
-    assert exp.lookup(cell(**fields)).outcome == outcome
+    exp = expectations.load("testos", tmp_path).lookup(cell(**fields))
+    assert (exp.outcome, exp.extra) == (outcome, extra)
 
 
-def test_expectations_must_cite_defined_sources(tmp_path):
-    write(tmp_path, "testos.toml", EXPECTED.replace('source = "b" }',
-                                                    'source = "c" }'))
-    with pytest.raises(expectations.ExpectationError, match="cites 'c'"):
+@pytest.mark.parametrize("change, message", [
+    (('source = "b" }', 'source = "c" }'), "cites 'c'"),
+    (('"@reuse"', '"@nothing"'), "uses @nothing"),
+    ((', source = "a" }', ' }'), "needs an outcome and a source"),
+])
+def test_bad_expectation_files_are_one_clear_error(tmp_path, change,
+                                                    message):
+    write(tmp_path, "testos.toml", EXPECTED.replace(*change, 1))
+    with pytest.raises(expectations.ExpectationError, match=message):
         expectations.load("testos", tmp_path)
 
 
@@ -103,6 +150,9 @@ def test_every_shipped_expectation_file_loads():
     (["explode"], "unknown command 'explode'"),
     (["run", "--options", "SO_BOGUS"], "unknown option 'SO_BOGUS'"),
     (["run", "--states", "LISTEN,NOPE"], "unknown state 'NOPE'"),
+    (["run", "--filter", "colour=red"], "unknown filter field 'colour'"),
+    (["run", "--filter", "proto=udp state=LISTEN"],
+     "the filter leaves no cell to run"),
     (["run", "--out", "/nonexistent-dir/r.json"],
      "cannot write /nonexistent-dir/r.json"),
     (["run", "--frobnicate"], "unrecognized arguments: --frobnicate"),

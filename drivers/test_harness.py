@@ -20,19 +20,30 @@ def run_harness(*args, **kwargs):
 
 
 def outcomes(result):
-    return {scenarios.cell_key(c): c["outcome"] for c in result["cells"]}
+    return {scenarios.cell_key(c): (c["outcome"], c.get("reached"))
+            for c in result["cells"]}
 
 
 # ---- selection and usage errors ----------------------------------------------
 
 def test_selection_runs_exactly_the_cells_asked_for():
-    result = harness.run_matrix(families=["ipv6"], options=["SO_REUSEADDR"],
-                                states=["FIN_WAIT_2", "TIME_WAIT"])
+    result = harness.run_matrix(["matrix", "--families", "ipv6", "--options",
+                                 "SO_REUSEADDR", "--states",
+                                 "FIN_WAIT_2,TIME_WAIT"])
     assert [(c["family"], c["listener_option"], c["state"])
             for c in result["cells"]] == [
         ("ipv6", "SO_REUSEADDR", "FIN_WAIT_2"),
         ("ipv6", "SO_REUSEADDR", "TIME_WAIT")]
     assert all(c["witnessed_state"] == c["state"] for c in result["cells"])
+
+
+def test_without_flags_the_harness_runs_the_blogs_matrix():
+    result = harness.run_matrix(["matrix"])
+    assert len(result["cells"]) == 2 * 4 * 5  # families x options x states
+    assert {c["listener_endpoint"] for c in result["cells"]} == {
+        "0.0.0.0", "[::]"}
+    assert all(c["probe_option"] == c["listener_option"]
+               for c in result["cells"])
 
 
 def test_probe_options_vary_independently_of_the_listener():
@@ -48,6 +59,10 @@ def test_probe_options_vary_independently_of_the_listener():
     (["matrix", "--options", "SO_BOGUS"], "unknown option 'SO_BOGUS'"),
     (["matrix", "--states", "CLOSING_SOON"], "unknown state 'CLOSING_SOON'"),
     (["matrix", "--families", "ipx"], "unknown family 'ipx'"),
+    (["matrix", "--addresses", "0.0.0.0/[::2]"],
+     "unknown address '0.0.0.0/[::2]'"),
+    (["matrix", "--users", "root"], "unknown user 'root'"),
+    (["matrix", "--scenarios", "steal"], "unknown scenario 'steal'"),
     (["matrix", "--jobs", "0"], "not a number in range: '0'"),
     (["matrix", "--frobnicate", "1"], "unknown flag '--frobnicate'"),
     (["matrix", "--out"], "--out needs a value"),
@@ -74,8 +89,16 @@ def test_out_file_is_written_whole(tmp_path):
 # ---- repeatability -------------------------------------------------------------
 
 def test_two_runs_back_to_back_give_the_same_table():
-    first = harness.run_matrix()
-    second = harness.run_matrix()
+    options = ",".join(["default", "SO_REUSEADDR", "SO_REUSEPORT",
+                        "SO_REUSEADDR+SO_REUSEPORT", "uv_tcp_bind"])
+    args = ["matrix", "--scenarios", "bind,hijack", "--addresses",
+            "0.0.0.0/0.0.0.0,[::]dual/0.0.0.0,[::1]/[::]", "--options",
+            options, "--probe-options", options, "--users", "same,other",
+            "--states", "LISTEN,ESTABLISHED,ESTABLISHED_NO_LISTENER,"
+            "FIN_WAIT_2,TIME_WAIT,CLOSE_WAIT,LAST_ACK"]
+    first = harness.run_matrix(args)
+    second = harness.run_matrix(args)
+    assert len(first["cells"]) > 1000
     assert outcomes(first) == outcomes(second)
     assert not [c for c in second["cells"] if c["outcome"] == "invalid"]
 

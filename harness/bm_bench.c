@@ -36,34 +36,39 @@ static int bench_processes(const struct bm_matrix_config *c, int rounds,
   return 0;
 }
 
-/* ---- the same sequence, in this process ---------------------------------- */
+/* ---- the same sequences, in this process ----------------------------------
+ */
 
 struct inproc {
+  const struct bm_sequence_config *c;
   struct bm_server server;
   struct bm_client client;
-  struct bm_endpoint ep;
 };
 
-static int do_inproc_request(struct inproc *p, const struct bm_request *req,
-                             const struct bm_option *opt) {
+static int do_inproc_request(struct inproc *p, const struct bm_request *req) {
+  int unused;
   if (req->role == BM_ROLE_SERVER)
-    return req->command ? bm_server_do(&p->server, req->command).error
-                        : bm_server_open(&p->server, &p->ep, opt).error;
+    return req->command ? bm_server_do(&p->server, req->command, &unused).error
+                        : bm_server_open(&p->server, p->c->kind->proto,
+                                         &p->c->listener, p->c->listener_option)
+                              .error;
   if (req->command)
     return bm_client_do(&p->client, req->command).error;
-  struct bm_endpoint to = p->ep;
+  struct bm_endpoint to = p->c->listener;
   to.port = p->server.port;
   return bm_client_connect(&p->client, &to).error;
 }
 
 /* Re-reads the witness until it shows `state` or 2 s pass. */
-static int await_state(enum bm_family family, int port, int peer_port,
-                       const char *state) {
+static int await_state(const struct inproc *p, const char *state) {
+  struct bm_witness_query q = {p->c->kind->proto, p->c->listener,
+                               p->client.local_port};
+  q.server.port = p->server.port;
   uint64_t until = uv_hrtime() + 2000000000u;
   char seen[64];
   do {
     struct bm_witness w;
-    if (bm_witness_read(family, port, peer_port, &w) != 0)
+    if (bm_witness_read(&q, &w) != 0)
       return -1;
     bm_witness_name(&w, seen, sizeof seen);
     if (strcmp(seen, state) == 0)
@@ -72,23 +77,25 @@ static int await_state(enum bm_family family, int port, int peer_port,
   return -1;
 }
 
+/* Bind probes of this user only: hijacks and other users need processes. */
 static void inproc_sequence(const struct bm_sequence_config *c,
                             struct tally *t) {
   struct inproc p;
   memset(&p, 0, sizeof p);
+  p.c = c;
   p.server.listener = p.server.conn = p.client.sock = BM_NO_SOCKET;
-  p.ep.family = c->family;
-  p.ep.addr = c->listener_addr;
-  int broken = 0;
-  for (int s = 0; s < bm_step_count && !broken; s++) {
-    for (int r = 0; r < bm_steps[s].request_count && !broken; r++)
-      broken = do_inproc_request(&p, &bm_steps[s].requests[r],
-                                 c->listener_option) != 0;
-    broken = broken || await_state(c->family, p.server.port,
-                                   p.client.local_port, bm_steps[s].state) != 0;
-    for (int o = 0; o < c->probe_option_count && !broken; o++) {
-      struct bm_endpoint probe = {c->family, c->probe_addr, p.server.port};
-      bm_probe_bind(&probe, c->probe_options[o]);
+  int broken = c->scenario != BM_SCENARIO_BIND;
+  for (int s = 0; s < c->kind->step_count && !broken; s++) {
+    const struct bm_step *step = &c->kind->steps[s];
+    for (int r = 0; r < step->request_count && !broken; r++)
+      broken = do_inproc_request(&p, &step->requests[r]) != 0;
+    broken = broken || await_state(&p, step->state) != 0;
+    for (int o = 0; o < c->probe_count && !broken; o++) {
+      if (!((c->state_mask >> s) & 1) || c->probes[o].other_user)
+        continue;
+      struct bm_endpoint probe = c->probe;
+      probe.port = p.server.port;
+      bm_probe_bind(c->kind->proto, &probe, c->probes[o].option);
       t->cells++;
     }
   }
@@ -96,21 +103,21 @@ static void inproc_sequence(const struct bm_sequence_config *c,
   bm_client_do(&p.client, "close");
 }
 
-static void bench_inproc(const struct bm_matrix_config *mc, int rounds,
-                         struct tally *t) {
+static int bench_inproc(const struct bm_matrix_config *mc, int rounds,
+                        struct tally *t) {
+  int count = bm_matrix_plan(mc, NULL);
+  struct bm_sequence_config *configs =
+      calloc((size_t)count + 1, sizeof *configs);
+  if (!configs)
+    return UV_ENOMEM;
+  bm_matrix_plan(mc, configs);
   uint64_t start = uv_hrtime();
   for (int i = 0; i < rounds; i++)
-    for (int f = 0; f < mc->family_count; f++)
-      for (int o = 0; o < mc->option_count; o++) {
-        struct bm_sequence_config c;
-        memset(&c, 0, sizeof c);
-        c.family = mc->families[f];
-        c.listener_option = mc->options[o];
-        c.probe_options[0] = mc->options[o];
-        c.probe_option_count = 1;
-        inproc_sequence(&c, t);
-      }
+    for (int s = 0; s < count; s++)
+      inproc_sequence(&configs[s], t);
   t->ns = uv_hrtime() - start;
+  free(configs);
+  return 0;
 }
 
 static void report(const char *what, const struct tally *t) {
@@ -129,11 +136,12 @@ int bm_bench_run(const struct bm_matrix_config *config, int rounds) {
   int err = bench_processes(config, rounds, &processes);
   if (err == 0)
     err = bench_processes(&one_job, rounds, &serial);
+  if (err == 0)
+    err = bench_inproc(config, rounds, &inproc);
   if (err != 0) {
     fprintf(stderr, "bindmatrix: bench: %s\n", uv_strerror(err));
     return 1;
   }
-  bench_inproc(config, rounds, &inproc);
   char label[64];
   printf("bindmatrix bench: %d rounds of the matrix\n", rounds);
   snprintf(label, sizeof label, "processes, witnessed (%d jobs)", config->jobs);

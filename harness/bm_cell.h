@@ -9,17 +9,26 @@
 
 #define BM_NO_OS_ERROR (-1)
 
+enum bm_scenario { BM_SCENARIO_BIND, BM_SCENARIO_HIJACK };
+
 struct bm_cell {
-  enum bm_family family;
+  enum bm_scenario scenario;
+  enum bm_proto proto;
+  struct bm_endpoint listener; /* port not recorded: it changes every run */
+  struct bm_endpoint probe;
   const struct bm_option *listener_option;
   const struct bm_option *probe_option;
-  enum bm_addr listener_addr;
-  enum bm_addr probe_addr;
+  int probe_other_user;
   const char *state;  /* declared */
   char witnessed[64]; /* "" when the state was never read */
   char outcome[48];   /* "ok", an error name, "unsupported" or "invalid" */
   int os_error;       /* BM_NO_OS_ERROR when there is none */
   char reason[320];   /* why a cell is invalid or unsupported, else "" */
+  /* Hijack cells: the second listener's listen(), and which listener the
+   * new connections reached ("first", "second", "both", "none"). */
+  char listen_outcome[48];
+  char reached[16];
+  int connections;
 };
 
 /* "ok" or the portable name of an OS error number, e.g. 98, 48 and WSA 10048

@@ -58,7 +58,8 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
   deliver_lines(child);
 }
 
-int bm_child_spawn(uv_loop_t *loop, struct bm_child *child, char **argv) {
+int bm_child_spawn(uv_loop_t *loop, struct bm_child *child, char **argv,
+                   const struct bm_child_user *user) {
   child->line_len = 0;
   child->open_handles = 0;
   child->process.data = child->to_child.data = child->from_child.data = child;
@@ -81,6 +82,11 @@ int bm_child_spawn(uv_loop_t *loop, struct bm_child *child, char **argv) {
       .stdio = stdio,
       .flags = UV_PROCESS_WINDOWS_HIDE,
   };
+  if (user) {
+    options.flags |= UV_PROCESS_SETUID | UV_PROCESS_SETGID;
+    options.uid = user->uid;
+    options.gid = user->gid;
+  }
   int err = uv_spawn(loop, &child->process, &options);
   if (err != 0) {
     /* A failed uv_spawn still initialised the process handle. */

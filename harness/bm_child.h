@@ -24,8 +24,15 @@ struct bm_child {
   bm_child_closed_cb on_closed;
 };
 
+/* Another user for the child (Unix, as root), or none. */
+struct bm_child_user {
+  uv_uid_t uid;
+  uv_gid_t gid;
+};
+
 /* Returns 0 or a libuv error; on error nothing is left open. */
-int bm_child_spawn(uv_loop_t *loop, struct bm_child *child, char **argv);
+int bm_child_spawn(uv_loop_t *loop, struct bm_child *child, char **argv,
+                   const struct bm_child_user *user);
 
 /* Sends one command line. `command` must outlive the write (a literal). */
 int bm_child_send(struct bm_child *child, const char *command);

@@ -28,16 +28,50 @@ static void put_field(FILE *out, const char *name, const char *value) {
     fputs("null", out);
 }
 
+/* "ipv4" and "ipv6" when both sockets are of that family only; "dualstack"
+ * when a dual-stack IPv6 socket meets IPv4 (or a v4-mapped address). */
+static const char *cell_family(const struct bm_cell *c) {
+  if (c->listener.family == BM_IPV4 && c->probe.family == BM_IPV4)
+    return "ipv4";
+  if (c->listener.family == BM_IPV6 && c->probe.family == BM_IPV6 &&
+      c->listener.v6only && c->probe.v6only)
+    return "ipv6";
+  return "dualstack";
+}
+
+static const char *addr_kind(const struct bm_endpoint *ep) {
+  static const char *const kinds[] = {[BM_ADDR_WILDCARD] = "wildcard",
+                                      [BM_ADDR_LOOPBACK] = "specific",
+                                      [BM_ADDR_V4MAPPED] = "v4mapped"};
+  return kinds[ep->addr];
+}
+
+static void put_hijack_fields(FILE *out, const struct bm_cell *c) {
+  put_field(out, "listen_outcome", c->listen_outcome);
+  put_field(out, "reached", c->reached);
+  if (c->reached[0])
+    fprintf(out, ", \"connections\": %d", c->connections);
+  else
+    fputs(", \"connections\": null", out);
+}
+
 static void put_cell(FILE *out, const struct bm_cell *c) {
-  fputs("    {\"scenario\": \"bind\"", out);
-  put_field(out, "proto", "tcp");
-  put_field(out, "family", bm_family_name(c->family));
+  const char *family = cell_family(c);
+  fputs("    {\"scenario\": ", out);
+  put_string(out, c->scenario == BM_SCENARIO_BIND ? "bind" : "hijack");
+  put_field(out, "proto", bm_proto_name(c->proto));
+  put_field(out, "family", family);
   put_field(out, "listener_option", c->listener_option->name);
   put_field(out, "probe_option", c->probe_option->name);
-  put_field(out, "listener_addr", bm_addr_name(c->listener_addr));
-  put_field(out, "probe_addr", bm_addr_name(c->probe_addr));
-  fprintf(out, ", \"v6only\": %s", c->family == BM_IPV6 ? "true" : "null");
-  put_field(out, "probe_user", "same");
+  put_field(out, "listener_addr", addr_kind(&c->listener));
+  put_field(out, "probe_addr", addr_kind(&c->probe));
+  put_field(out, "listener_endpoint", bm_endpoint_name(&c->listener));
+  put_field(out, "probe_endpoint", bm_endpoint_name(&c->probe));
+  fprintf(out, ", \"v6only\": %s",
+          strcmp(family, "ipv4") == 0   ? "null"
+          : strcmp(family, "ipv6") == 0 ? "true"
+                                        : "false");
+  put_field(out, "probe_user", c->probe_other_user ? "other" : "same");
   put_field(out, "state", c->state);
   put_field(out, "witnessed_state", c->witnessed);
   put_field(out, "outcome", c->outcome);
@@ -45,6 +79,8 @@ static void put_cell(FILE *out, const struct bm_cell *c) {
     fputs(", \"os_error\": null", out);
   else
     fprintf(out, ", \"os_error\": %d", c->os_error);
+  if (c->scenario == BM_SCENARIO_HIJACK)
+    put_hijack_fields(out, c);
   if (c->reason[0])
     put_field(out, "reason", c->reason);
   fputc('}', out);

@@ -1,7 +1,5 @@
 #include "bm_matrix.h"
 
-#include "bm_steps.h"
-
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,8 +14,35 @@ struct run {
   int jobs;
   uv_signal_t signals[2];
   int interrupted_by;
+  struct bm_other_user other_user;
+  struct bm_ports ports;
   char role_path[4096];
 };
+
+void bm_matrix_default_config(struct bm_matrix_config *c) {
+  static const char *const blog_states[] = {"LISTEN", "ESTABLISHED",
+                                            "ESTABLISHED_NO_LISTENER",
+                                            "FIN_WAIT_2", "TIME_WAIT"};
+  memset(c, 0, sizeof *c);
+  c->scenarios[c->scenario_count++] = BM_SCENARIO_BIND;
+  c->protos[c->proto_count++] = BM_TCP;
+  const char *wildcards[] = {"0.0.0.0", "[::]"};
+  for (int i = 0; i < 2; i++) {
+    struct bm_address_pair *pair = &c->addresses[c->address_count++];
+    bm_endpoint_parse(wildcards[i], &pair->listener);
+    pair->probe = pair->listener;
+  }
+  for (int i = 0; i < 4; i++)
+    c->options[c->option_count++] = bm_option_at(i);
+  c->users[c->user_count++] = 0;
+  for (int i = 0; i < 5; i++)
+    c->states[c->state_count++] = blog_states[i];
+  c->jobs = 2 * (int)uv_available_parallelism();
+  c->timeout_ms = 2000;
+}
+
+/* ---- running --------------------------------------------------------------
+ */
 
 static void close_signals(struct run *run) {
   for (int i = 0; i < 2; i++)
@@ -69,35 +94,93 @@ static int setup_signals(struct run *run) {
   return err;
 }
 
-/* One sequence per (family, listener option), cells laid out in order. */
-static int plan(const struct bm_matrix_config *mc, struct run *run,
-                struct bm_matrix_result *result) {
-  run->count = mc->family_count * mc->option_count;
-  run->sequences = calloc((size_t)run->count, sizeof *run->sequences);
-  if (!run->sequences)
-    return UV_ENOMEM;
-  int total = 0;
-  for (int f = 0; f < mc->family_count; f++)
-    for (int o = 0; o < mc->option_count; o++) {
-      struct bm_sequence *seq = &run->sequences[f * mc->option_count + o];
-      struct bm_sequence_config *c = &seq->config;
-      c->family = mc->families[f];
-      c->listener_addr = c->probe_addr = BM_ADDR_WILDCARD;
-      c->listener_option = mc->options[o];
-      c->probe_option_count =
-          mc->probe_option_count ? mc->probe_option_count : 1;
-      for (int p = 0; p < c->probe_option_count; p++)
-        c->probe_options[p] =
-            mc->probe_option_count ? mc->probe_options[p] : mc->options[o];
-      c->state_mask = mc->state_mask;
-      c->timeout_ms = mc->timeout_ms;
-      c->role_path = run->role_path;
-      c->verbose = mc->verbose;
-      seq->data = run;
-      seq->on_done = on_sequence_done;
-      seq->cell_count = bm_sequence_cell_count(c);
-      total += seq->cell_count;
+/* ---- planning ---------------------------------------------------------------
+ */
+
+/* The steps of `kind` whose states this run probes. A state is probed by
+ * the first kind that has it (LISTEN by the active close, not again by the
+ * passive one); a hijack is a second listener, so only LISTEN. */
+static unsigned probed_steps(const struct bm_matrix_config *mc,
+                             enum bm_scenario scenario,
+                             const struct bm_sequence_kind *kind) {
+  unsigned mask = 0;
+  for (int i = 0; i < mc->state_count; i++) {
+    const char *state = mc->states[i];
+    if (scenario == BM_SCENARIO_HIJACK &&
+        (kind->proto != BM_TCP || strcmp(state, "LISTEN") != 0))
+      continue;
+    if (bm_kind_probing(kind->proto, state) == kind)
+      mask |= 1u << bm_step_find(kind, state);
+  }
+  return mask;
+}
+
+static void plan_probes(const struct bm_matrix_config *mc,
+                        const struct bm_option *listener_option,
+                        struct bm_sequence_config *c) {
+  int options = mc->probe_option_count ? mc->probe_option_count : 1;
+  for (int o = 0; o < options; o++)
+    for (int u = 0; u < mc->user_count && c->probe_count < BM_MAX_PROBES; u++) {
+      struct bm_probe_spec *spec = &c->probes[c->probe_count++];
+      spec->option =
+          mc->probe_option_count ? mc->probe_options[o] : listener_option;
+      spec->other_user = mc->users[u];
     }
+}
+
+int bm_matrix_plan(const struct bm_matrix_config *mc,
+                   struct bm_sequence_config *out) {
+  int count = 0;
+  for (int s = 0; s < mc->scenario_count; s++)
+    for (int p = 0; p < mc->proto_count; p++)
+      for (int a = 0; a < mc->address_count; a++)
+        for (int o = 0; o < mc->option_count; o++)
+          for (int k = 0; k < bm_sequence_kind_count; k++) {
+            const struct bm_sequence_kind *kind = &bm_sequence_kinds[k];
+            unsigned mask = probed_steps(mc, mc->scenarios[s], kind);
+            if (kind->proto != mc->protos[p] || mask == 0)
+              continue;
+            if (out) {
+              struct bm_sequence_config *c = &out[count];
+              memset(c, 0, sizeof *c);
+              c->kind = kind;
+              c->scenario = mc->scenarios[s];
+              c->listener = mc->addresses[a].listener;
+              c->probe = mc->addresses[a].probe;
+              c->listener_option = mc->options[o];
+              plan_probes(mc, mc->options[o], c);
+              c->state_mask = mask;
+              c->timeout_ms = mc->timeout_ms;
+              c->verbose = mc->verbose;
+            }
+            count++;
+          }
+  return count;
+}
+
+static int allocate(const struct bm_matrix_config *mc, struct run *run,
+                    struct bm_matrix_result *result) {
+  run->count = bm_matrix_plan(mc, NULL);
+  struct bm_sequence_config *configs =
+      calloc((size_t)run->count + 1, sizeof *configs);
+  run->sequences = calloc((size_t)run->count + 1, sizeof *run->sequences);
+  if (!configs || !run->sequences) {
+    free(configs);
+    return UV_ENOMEM;
+  }
+  bm_matrix_plan(mc, configs);
+  int total = 0;
+  for (int i = 0; i < run->count; i++) {
+    struct bm_sequence *seq = &run->sequences[i];
+    seq->config = configs[i];
+    seq->config.role_path = run->role_path;
+    seq->config.other_user = &run->other_user;
+    seq->config.ports = &run->ports;
+    seq->data = run;
+    seq->on_done = on_sequence_done;
+    total += bm_sequence_cell_count(&seq->config);
+  }
+  free(configs);
   result->cells = calloc((size_t)total + 1, sizeof *result->cells);
   if (!result->cells)
     return UV_ENOMEM;
@@ -105,6 +188,8 @@ static int plan(const struct bm_matrix_config *mc, struct run *run,
   struct bm_cell *next = result->cells;
   for (int i = 0; i < run->count; i++) {
     run->sequences[i].cells = next;
+    run->sequences[i].cell_count =
+        bm_sequence_cell_count(&run->sequences[i].config);
     next += run->sequences[i].cell_count;
   }
   return 0;
@@ -118,30 +203,35 @@ static void settle_unstarted(struct run *run, const char *why) {
 
 int bm_matrix_run(const struct bm_matrix_config *config,
                   struct bm_matrix_result *result) {
-  struct run run;
-  memset(&run, 0, sizeof run);
+  struct run *run = calloc(1, sizeof *run);
   memset(result, 0, sizeof *result);
-  run.jobs = config->jobs > 0 ? config->jobs : 1;
+  if (!run)
+    return UV_ENOMEM;
+  run->jobs = config->jobs > 0 ? config->jobs : 1;
+  bm_other_user_find(&run->other_user);
   int err =
-      bm_child_sibling_path("bm-role", run.role_path, sizeof run.role_path);
+      bm_child_sibling_path("bm-role", run->role_path, sizeof run->role_path);
   if (err == 0)
-    err = uv_loop_init(&run.loop);
-  if (err != 0)
+    err = uv_loop_init(&run->loop);
+  if (err != 0) {
+    free(run);
     return err;
-  err = plan(config, &run, result);
-  int signals_err = setup_signals(&run);
+  }
+  err = allocate(config, run, result);
+  int signals_err = setup_signals(run);
   if (err == 0)
     err = signals_err;
   if (err == 0) {
-    start_next(&run);
-    uv_run(&run.loop, UV_RUN_DEFAULT);
-    settle_unstarted(&run, "interrupted before it started");
-    result->interrupted_by = run.interrupted_by;
+    start_next(run);
+    uv_run(&run->loop, UV_RUN_DEFAULT);
+    settle_unstarted(run, "interrupted before it started");
+    result->interrupted_by = run->interrupted_by;
   } else {
-    close_signals(&run);
-    uv_run(&run.loop, UV_RUN_DEFAULT);
+    close_signals(run);
+    uv_run(&run->loop, UV_RUN_DEFAULT);
   }
-  uv_loop_close(&run.loop);
-  free(run.sequences);
+  uv_loop_close(&run->loop);
+  free(run->sequences);
+  free(run);
   return err;
 }

@@ -1,28 +1,51 @@
-/* The whole matrix: one sequence per (family, listener option), run several
- * at a time (each has its own port, so they are independent), stopped
- * cleanly by Ctrl-C or SIGTERM with every role killed and reaped. */
+/* The whole matrix: one sequence per (scenario, protocol, address pair,
+ * listener option, sequence kind), run several at a time (each has its own
+ * port, so they are independent), stopped cleanly by Ctrl-C or SIGTERM with
+ * every role killed and reaped. */
 #ifndef BM_MATRIX_H
 #define BM_MATRIX_H
 
 #include "bm_cell.h"
 #include "bm_sequence.h"
 
-#define BM_MAX_OPTIONS 16
+#define BM_MAX_LIST 64
+
+struct bm_address_pair {
+  struct bm_endpoint listener;
+  struct bm_endpoint probe;
+};
 
 struct bm_matrix_config {
-  enum bm_family families[2];
-  int family_count;
-  const struct bm_option *options[BM_MAX_OPTIONS]; /* listener options */
+  enum bm_scenario scenarios[2];
+  int scenario_count;
+  enum bm_proto protos[2];
+  int proto_count;
+  struct bm_address_pair addresses[BM_MAX_LIST];
+  int address_count;
+  const struct bm_option *options[BM_MAX_LIST]; /* listener options */
   int option_count;
   /* Probe options; none: each listener option probes with itself, as a
    * restarted server would. */
-  const struct bm_option *probe_options[BM_MAX_PROBE_OPTIONS];
+  const struct bm_option *probe_options[BM_MAX_LIST];
   int probe_option_count;
-  unsigned state_mask;
+  int users[2]; /* 0: the harness's own user, 1: another */
+  int user_count;
+  const char *states[BM_MAX_LIST];
+  int state_count;
   int jobs;
   int timeout_ms;
   int verbose;
 };
+
+/* The blog's matrix: bind, TCP, 0.0.0.0 and [::], the four base options,
+ * each probing with itself, as the same user, in the active-close states. */
+void bm_matrix_default_config(struct bm_matrix_config *config);
+
+/* The sequences of a run, in the order of their cells: fills `out` (when not
+ * NULL) and returns how many there are. Paths, users and callbacks are the
+ * caller's to fill in. */
+int bm_matrix_plan(const struct bm_matrix_config *config,
+                   struct bm_sequence_config *out);
 
 struct bm_matrix_result {
   struct bm_cell *cells; /* free() it */

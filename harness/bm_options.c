@@ -4,10 +4,13 @@
 #include <string.h>
 
 static const struct bm_option options[] = {
-    {"default", 0},
-    {"SO_REUSEADDR", BM_SO_REUSEADDR},
-    {"SO_REUSEPORT", BM_SO_REUSEPORT},
-    {"SO_EXCLUSIVEADDRUSE", BM_SO_EXCLUSIVEADDRUSE},
+    {"default", 0, 0},
+    {"SO_REUSEADDR", BM_SO_REUSEADDR, 0},
+    {"SO_REUSEPORT", BM_SO_REUSEPORT, 0},
+    {"SO_EXCLUSIVEADDRUSE", BM_SO_EXCLUSIVEADDRUSE, 0},
+    {"SO_REUSEADDR+SO_REUSEPORT", BM_SO_REUSEADDR | BM_SO_REUSEPORT, 0},
+    {"SO_REUSEPORT_LB", BM_SO_REUSEPORT_LB, 0},
+    {"uv_tcp_bind", 0, 1},
 };
 
 #define OPTION_COUNT ((int)(sizeof options / sizeof options[0]))
@@ -21,16 +24,4 @@ const struct bm_option *bm_option_find(const char *name) {
 
 const struct bm_option *bm_option_at(int i) {
   return i >= 0 && i < OPTION_COUNT ? &options[i] : NULL;
-}
-
-const char *bm_sockopt_name(enum bm_sockopt opt) {
-  switch (opt) {
-  case BM_SO_REUSEADDR:
-    return "SO_REUSEADDR";
-  case BM_SO_REUSEPORT:
-    return "SO_REUSEPORT";
-  case BM_SO_EXCLUSIVEADDRUSE:
-    return "SO_EXCLUSIVEADDRUSE";
-  }
-  return "?";
 }

@@ -1,5 +1,7 @@
 #include "bm_roles.h"
 
+#include "bm_uv_bind.h"
+
 #include <string.h>
 
 static const char *const stage_names[] = {
@@ -10,6 +12,8 @@ static const char *const stage_names[] = {
     [BM_STAGE_ACCEPT] = "accept",
     [BM_STAGE_CONNECT] = "connect",
     [BM_STAGE_GETSOCKNAME] = "getsockname",
+    [BM_STAGE_SHUTDOWN] = "shutdown",
+    [BM_STAGE_FILTER] = "filter",
     [BM_STAGE_COMMAND] = "command",
 };
 
@@ -33,42 +37,74 @@ static struct bm_status status(enum bm_stage stage, int error) {
   return st;
 }
 
-/* socket + options + bind: the part the server and the probe share. */
-static struct bm_status open_bound(const struct bm_endpoint *ep,
-                                   const struct bm_option *opt,
-                                   bm_socket *out) {
-  int err = bm_sock_open(ep->family, out);
-  if (err != 0)
-    return status(BM_STAGE_SOCKET, err);
-  err = bm_sock_set_option(*out, opt);
-  if (err != 0)
-    return status(BM_STAGE_SETSOCKOPT, err);
-  return status(BM_STAGE_BIND, bm_sock_bind(*out, ep));
-}
-
 static void close_socket(bm_socket *s) {
   if (*s != BM_NO_SOCKET)
     bm_sock_close(*s);
   *s = BM_NO_SOCKET;
 }
 
-struct bm_status bm_server_open(struct bm_server *srv,
+struct bm_status bm_open_bound(enum bm_proto proto,
+                               const struct bm_endpoint *ep,
+                               const struct bm_option *opt, bm_socket *out) {
+  *out = BM_NO_SOCKET;
+  if (opt->via_libuv) {
+    if (proto != BM_TCP)
+      return status(BM_STAGE_SETSOCKOPT, BM_UNSUPPORTED); /* TCP only */
+    enum bm_stage stage = BM_STAGE_BIND;
+    int err = bm_uv_tcp_bind(ep, out, &stage);
+    return status(stage, err);
+  }
+  int err = bm_sock_open(proto, ep, out);
+  if (err != 0)
+    return status(BM_STAGE_SOCKET, err);
+  err = bm_sock_set_option(*out, opt);
+  if (err != 0) {
+    close_socket(out);
+    return status(BM_STAGE_SETSOCKOPT, err);
+  }
+  err = bm_sock_bind(*out, ep);
+  if (err != 0)
+    close_socket(out);
+  return status(BM_STAGE_BIND, err);
+}
+
+struct bm_status bm_server_open(struct bm_server *srv, enum bm_proto proto,
                                 const struct bm_endpoint *ep,
                                 const struct bm_option *opt) {
-  srv->listener = srv->conn = BM_NO_SOCKET;
-  struct bm_status st = open_bound(ep, opt, &srv->listener);
+  srv->conn = BM_NO_SOCKET;
+  srv->port = 0;
+  struct bm_status st = bm_open_bound(proto, ep, opt, &srv->listener);
   if (st.error != 0)
     return st;
-  int err = bm_sock_listen(srv->listener);
+  int err = proto == BM_TCP ? bm_sock_listen(srv->listener) : 0;
   if (err != 0)
     return status(BM_STAGE_LISTEN, err);
   return status(BM_STAGE_GETSOCKNAME,
                 bm_sock_local_port(srv->listener, &srv->port));
 }
 
-struct bm_status bm_server_do(struct bm_server *srv, const char *command) {
+/* Accepts what is already waiting, without blocking: the hijack question is
+ * which of two listeners the new connections reached. */
+static struct bm_status count_waiting(struct bm_server *srv, int *count) {
+  *count = 0;
+  while (srv->listener != BM_NO_SOCKET && bm_sock_readable(srv->listener)) {
+    bm_socket conn;
+    int err = bm_sock_accept(srv->listener, &conn);
+    if (err != 0)
+      return status(BM_STAGE_ACCEPT, err);
+    bm_sock_close(conn);
+    (*count)++;
+  }
+  return status(BM_STAGE_COMMAND, 0);
+}
+
+struct bm_status bm_server_do(struct bm_server *srv, const char *command,
+                              int *value) {
+  *value = 0;
   if (strcmp(command, "accept") == 0)
     return status(BM_STAGE_ACCEPT, bm_sock_accept(srv->listener, &srv->conn));
+  if (strcmp(command, "count") == 0)
+    return count_waiting(srv, value);
   if (strcmp(command, "close-listener") == 0)
     close_socket(&srv->listener);
   else if (strcmp(command, "close-conn") == 0)
@@ -85,8 +121,8 @@ void bm_server_close(struct bm_server *srv) {
 
 struct bm_status bm_client_connect(struct bm_client *cl,
                                    const struct bm_endpoint *ep) {
-  cl->sock = BM_NO_SOCKET;
-  int err = bm_sock_open(ep->family, &cl->sock);
+  cl->local_port = 0;
+  int err = bm_sock_open(BM_TCP, ep, &cl->sock);
   if (err != 0)
     return status(BM_STAGE_SOCKET, err);
   err = bm_sock_connect(cl->sock, ep);
@@ -97,16 +133,22 @@ struct bm_status bm_client_connect(struct bm_client *cl,
 }
 
 struct bm_status bm_client_do(struct bm_client *cl, const char *command) {
-  if (strcmp(command, "close") != 0)
+  if (strcmp(command, "close") == 0)
+    close_socket(&cl->sock);
+  else if (strcmp(command, "shutdown") == 0)
+    return status(BM_STAGE_SHUTDOWN, bm_sock_shutdown_write(cl->sock));
+  else if (strcmp(command, "block-input") == 0)
+    return status(BM_STAGE_FILTER, bm_sock_block_input(cl->sock));
+  else
     return status(BM_STAGE_COMMAND, BM_UNSUPPORTED);
-  close_socket(&cl->sock);
   return status(BM_STAGE_COMMAND, 0);
 }
 
-struct bm_status bm_probe_bind(const struct bm_endpoint *ep,
+struct bm_status bm_probe_bind(enum bm_proto proto,
+                               const struct bm_endpoint *ep,
                                const struct bm_option *opt) {
-  bm_socket s = BM_NO_SOCKET;
-  struct bm_status st = open_bound(ep, opt, &s);
+  bm_socket s;
+  struct bm_status st = bm_open_bound(proto, ep, opt, &s);
   close_socket(&s);
   return st;
 }

@@ -15,6 +15,8 @@ enum bm_stage {
   BM_STAGE_ACCEPT,
   BM_STAGE_CONNECT,
   BM_STAGE_GETSOCKNAME,
+  BM_STAGE_SHUTDOWN,
+  BM_STAGE_FILTER,
   BM_STAGE_COMMAND, /* an unknown command: error is BM_UNSUPPORTED */
 };
 
@@ -26,32 +28,41 @@ struct bm_status {
 const char *bm_stage_name(enum bm_stage stage);
 int bm_stage_parse(const char *name, enum bm_stage *out);
 
-/* Server: a listener on ep (port 0 = the OS chooses) with option opt. */
+/* socket + option + bind, the way the option says: setsockopt calls, or
+ * libuv's uv_tcp_bind (role_uv.c). On success *out is a blocking socket. */
+struct bm_status bm_open_bound(enum bm_proto proto,
+                               const struct bm_endpoint *ep,
+                               const struct bm_option *opt, bm_socket *out);
+
+/* Server: bound to ep (port 0: the OS chooses) with option opt; a TCP server
+ * also listens. A hijacker is a second server on a port already in use. */
 struct bm_server {
   bm_socket listener;
   bm_socket conn;
   int port;
 };
-struct bm_status bm_server_open(struct bm_server *srv,
+struct bm_status bm_server_open(struct bm_server *srv, enum bm_proto proto,
                                 const struct bm_endpoint *ep,
                                 const struct bm_option *opt);
-struct bm_status bm_server_accept(struct bm_server *srv);
-/* Commands: "accept", "close-listener", "close-conn". */
-struct bm_status bm_server_do(struct bm_server *srv, const char *command);
+/* Commands: "accept", "close-listener", "close-conn", and "count", which
+ * accepts every connection already waiting and answers how many. */
+struct bm_status bm_server_do(struct bm_server *srv, const char *command,
+                              int *value);
 void bm_server_close(struct bm_server *srv);
 
-/* Client: connects to the loopback address of ep's family, port ep->port. */
+/* Client: connects to the listener on ep (its loopback, for a wildcard). */
 struct bm_client {
   bm_socket sock;
   int local_port;
 };
 struct bm_status bm_client_connect(struct bm_client *cl,
                                    const struct bm_endpoint *ep);
-/* Command: "close". */
+/* Commands: "close", "shutdown" (FIN, socket kept), "block-input". */
 struct bm_status bm_client_do(struct bm_client *cl, const char *command);
 
 /* Probe: a fresh socket with option opt, bound to ep, closed again. */
-struct bm_status bm_probe_bind(const struct bm_endpoint *ep,
+struct bm_status bm_probe_bind(enum bm_proto proto,
+                               const struct bm_endpoint *ep,
                                const struct bm_option *opt);
 
 #endif

@@ -1,6 +1,5 @@
 #include "bm_sequence.h"
 
-#include "bm_steps.h"
 #include "bm_witness.h"
 
 #include <stdio.h>
@@ -11,45 +10,61 @@ static void do_request(struct bm_sequence *seq);
 static void next_step(struct bm_sequence *seq);
 static void next_probe(struct bm_sequence *seq);
 static void finish(struct bm_sequence *seq, int kill_roles);
+static void check_done(struct bm_sequence *seq);
+
+/* Slots in seq->children. */
+enum { SERVER = BM_ROLE_SERVER, CLIENT = BM_ROLE_CLIENT, PROBE, CONNECTOR };
+#define CHILD_COUNT 4
+
+static const struct bm_step *current_step(const struct bm_sequence *seq) {
+  return &seq->config.kind->steps[seq->step];
+}
 
 /* ---- cells ------------------------------------------------------------ */
 
-int bm_sequence_cell_count(const struct bm_sequence_config *config) {
-  int states = 0;
-  for (int i = 0; i < bm_step_count; i++)
-    states += (config->state_mask >> i) & 1;
-  return states * config->probe_option_count;
+static int selected(const struct bm_sequence_config *c, int step) {
+  return (c->state_mask >> step) & 1;
 }
 
-static int selected(const struct bm_sequence *seq, int step) {
-  return (seq->config.state_mask >> step) & 1;
+int bm_sequence_cell_count(const struct bm_sequence_config *c) {
+  int states = 0;
+  for (int i = 0; i < c->kind->step_count; i++)
+    states += selected(c, i);
+  return states * c->probe_count;
 }
 
 static struct bm_cell *cell_at(struct bm_sequence *seq, int step, int probe) {
   int row = 0;
   for (int i = 0; i < step; i++)
-    row += selected(seq, i);
-  return &seq->cells[row * seq->config.probe_option_count + probe];
+    row += selected(&seq->config, i);
+  return &seq->cells[row * seq->config.probe_count + probe];
 }
 
 static void prefill_cells(struct bm_sequence *seq) {
   const struct bm_sequence_config *c = &seq->config;
-  for (int step = 0; step < bm_step_count; step++) {
-    if (!selected(seq, step))
+  for (int step = 0; step < c->kind->step_count; step++) {
+    if (!selected(c, step))
       continue;
-    for (int p = 0; p < c->probe_option_count; p++) {
+    for (int p = 0; p < c->probe_count; p++) {
       struct bm_cell *cell = cell_at(seq, step, p);
       memset(cell, 0, sizeof *cell);
-      cell->family = c->family;
+      cell->scenario = c->scenario;
+      cell->proto = c->kind->proto;
+      cell->listener = c->listener;
+      cell->probe = c->probe;
       cell->listener_option = c->listener_option;
-      cell->probe_option = c->probe_options[p];
-      cell->listener_addr = c->listener_addr;
-      cell->probe_addr = c->probe_addr;
-      cell->state = bm_steps[step].state;
+      cell->probe_option = c->probes[p].option;
+      cell->probe_other_user = c->probes[p].other_user;
+      cell->state = c->kind->steps[step].state;
       cell->os_error = BM_NO_OS_ERROR;
     }
   }
 }
+
+static void set_text(char *field, size_t size, const char *text) {
+  snprintf(field, size, "%s", text);
+}
+#define SET(field, text) set_text(field, sizeof field, text)
 
 /* Every cell not measured yet gets `outcome` and the reason. */
 static void settle_pending(struct bm_sequence *seq, const char *outcome,
@@ -58,8 +73,8 @@ static void settle_pending(struct bm_sequence *seq, const char *outcome,
     struct bm_cell *cell = &seq->cells[i];
     if (cell->outcome[0] != '\0')
       continue;
-    snprintf(cell->outcome, sizeof cell->outcome, "%s", outcome);
-    snprintf(cell->reason, sizeof cell->reason, "%s", reason);
+    SET(cell->outcome, outcome);
+    SET(cell->reason, reason);
   }
 }
 
@@ -75,7 +90,7 @@ static void fail(struct bm_sequence *seq, const char *fmt, const char *what) {
 
 struct reply {
   int ok;
-  int value;      /* the port, with ok */
+  int value;      /* with ok: the port, a count, or 0 */
   char stage[32]; /* with !ok */
   int error;      /* with !ok: OS error, or BM_UNSUPPORTED */
 };
@@ -93,68 +108,22 @@ static int parse_reply(const char *line, struct reply *r) {
   return 0;
 }
 
-/* "bind EADDRINUSE (98)" or "setsockopt unsupported". */
+/* "bind failed: EADDRINUSE (98)" or "setsockopt: not available on this OS" */
 static void describe_failure(const struct reply *r, char *buf, size_t size) {
-  char name[32] = "unsupported";
-  if (r->error != BM_UNSUPPORTED)
-    bm_error_name(r->error, name, sizeof name);
-  if (r->error == BM_UNSUPPORTED)
+  char name[32];
+  if (r->error == BM_UNSUPPORTED) {
     snprintf(buf, size, "%s: not available on this OS", r->stage);
-  else
-    snprintf(buf, size, "%s failed: %s (%d)", r->stage, name, r->error);
-}
-
-static void await(struct bm_sequence *seq, struct bm_child *child);
-
-static void on_role_line(struct bm_child *child, const char *line) {
-  struct bm_sequence *seq = child->data;
-  if (seq->waiting_on != child || seq->finishing)
-    return;
-  seq->waiting_on = NULL;
-  uv_timer_stop(&seq->deadline);
-  struct reply r;
-  char why[160];
-  if (parse_reply(line, &r) != 0) {
-    fail(seq, "unreadable answer from a role: %s", line);
     return;
   }
-  const struct bm_request *req = &bm_steps[seq->step].requests[seq->request];
-  if (!r.ok) {
-    describe_failure(&r, why, sizeof why);
-    if (seq->step == 0 && strcmp(r.stage, "setsockopt") == 0) {
-      char reason[sizeof seq->cells[0].reason];
-      snprintf(reason, sizeof reason, "listener option %s: %s",
-               seq->config.listener_option->name, why);
-      settle_pending(seq, "unsupported", reason);
-      {
-        finish(seq, 1);
-        return;
-      }
-    }
-    {
-      fail(seq, "the sequence could not be built: %s", why);
-      return;
-    }
-  }
-  if (req->command == NULL && req->role == BM_ROLE_CLIENT)
-    seq->peer_port = r.value;
-  if (req->command == NULL && req->role == BM_ROLE_SERVER) {
-    seq->port = r.value;
-    if (seq->config.verbose)
-      fprintf(stderr, "bindmatrix: %s %s listening on port %d\n",
-              bm_family_name(seq->config.family),
-              seq->config.listener_option->name, seq->port);
-  }
-  seq->request++;
-  do_request(seq);
+  bm_error_name(r->error, name, sizeof name);
+  snprintf(buf, size, "%s failed: %s (%d)", r->stage, name, r->error);
 }
 
 static void on_deadline(uv_timer_t *timer) {
   struct bm_sequence *seq = timer->data;
   if (seq->finishing) {
-    bm_child_kill(&seq->roles[BM_ROLE_SERVER]);
-    bm_child_kill(&seq->roles[BM_ROLE_CLIENT]);
-    bm_child_kill(&seq->probe);
+    for (int i = 0; i < CHILD_COUNT; i++)
+      bm_child_kill(&seq->children[i]);
     return;
   }
   char why[64];
@@ -168,41 +137,102 @@ static void await(struct bm_sequence *seq, struct bm_child *child) {
                  0);
 }
 
-static int spawn_role(struct bm_sequence *seq, struct bm_child *child,
-                      char **argv) {
+/* The reply `child` was awaited for, or NULL when it is not one. */
+static int take_reply(struct bm_child *child, const char *line,
+                      struct reply *r) {
+  struct bm_sequence *seq = child->data;
+  if (seq->waiting_on != child || seq->finishing)
+    return -1;
+  seq->waiting_on = NULL;
+  uv_timer_stop(&seq->deadline);
+  if (parse_reply(line, r) == 0)
+    return 0;
+  fail(seq, "unreadable answer from a role: %s", line);
+  return -1;
+}
+
+static int spawn(struct bm_sequence *seq, struct bm_child *child, char **argv,
+                 bm_child_line_cb on_line, const struct bm_child_user *user) {
   child->data = seq;
-  child->on_line = on_role_line;
-  int err = bm_child_spawn(seq->loop, child, argv);
-  if (err == 0)
-    await(seq, child);
-  return err;
+  child->on_line = on_line;
+  int err = bm_child_spawn(seq->loop, child, argv, user);
+  if (err != 0) {
+    fail(seq, "could not start bm-role: %s", uv_strerror(err));
+    return err;
+  }
+  await(seq, child);
+  return 0;
 }
 
 /* ---- the steps ------------------------------------------------------------
  */
 
+static void listener_unsupported(struct bm_sequence *seq, const char *why) {
+  char reason[sizeof seq->cells[0].reason];
+  snprintf(reason, sizeof reason, "listener option %s: %s",
+           seq->config.listener_option->name, why);
+  settle_pending(seq, "unsupported", reason);
+  finish(seq, 1);
+}
+
+static void on_role_line(struct bm_child *child, const char *line) {
+  struct bm_sequence *seq = child->data;
+  struct reply r;
+  if (take_reply(child, line, &r) != 0)
+    return;
+  const struct bm_request *req = &current_step(seq)->requests[seq->request];
+  if (!r.ok) {
+    char why[160];
+    describe_failure(&r, why, sizeof why);
+    if (seq->step == 0 && strcmp(r.stage, "setsockopt") == 0)
+      listener_unsupported(seq, why);
+    else if (strcmp(r.stage, "filter") == 0 && r.error == BM_UNSUPPORTED)
+      fail(seq, "the harness cannot hold this state on this OS: %s", why);
+    else
+      fail(seq, "the sequence could not be built: %s", why);
+    return;
+  }
+  if (req->command == NULL && req->role == BM_ROLE_CLIENT)
+    seq->peer_port = r.value;
+  if (req->command == NULL && req->role == BM_ROLE_SERVER) {
+    seq->port = r.value;
+    if (seq->config.verbose)
+      fprintf(stderr, "bindmatrix: %s %s %s listening on port %d\n",
+              seq->config.kind->name, bm_endpoint_name(&seq->config.listener),
+              seq->config.listener_option->name, seq->port);
+  }
+  seq->request++;
+  do_request(seq);
+}
+
 static void start_role(struct bm_sequence *seq, enum bm_role_kind kind) {
   const struct bm_sequence_config *c = &seq->config;
+  if (kind == BM_ROLE_SERVER) {
+    int err = bm_ports_take(c->ports, c->kind->proto, &seq->port);
+    if (err != 0) {
+      fail(seq, "no fresh port: %s", err > 0 ? strerror(err) : "all taken");
+      return;
+    }
+  }
   char port[16];
   snprintf(port, sizeof port, "%d", seq->port);
   char *server[] = {(char *)c->role_path,
                     "server",
-                    (char *)bm_family_name(c->family),
-                    (char *)bm_addr_name(c->listener_addr),
+                    (char *)bm_proto_name(c->kind->proto),
+                    (char *)bm_endpoint_name(&c->listener),
                     (char *)c->listener_option->name,
+                    port,
                     NULL};
   char *client[] = {(char *)c->role_path, "client",
-                    (char *)bm_family_name(c->family), port, NULL};
-  int err = spawn_role(seq, &seq->roles[kind],
-                       kind == BM_ROLE_SERVER ? server : client);
-  if (err != 0)
-    fail(seq, "could not start bm-role: %s", uv_strerror(err));
+                    (char *)bm_endpoint_name(&c->listener), port, NULL};
+  spawn(seq, &seq->children[kind], kind == BM_ROLE_SERVER ? server : client,
+        on_role_line, NULL);
 }
 
 static void check_witness(uv_timer_t *timer);
 
 static void do_request(struct bm_sequence *seq) {
-  const struct bm_step *step = &bm_steps[seq->step];
+  const struct bm_step *step = current_step(seq);
   if (seq->request == step->request_count) {
     seq->witness_since = uv_now(seq->loop);
     check_witness(&seq->poll);
@@ -213,7 +243,7 @@ static void do_request(struct bm_sequence *seq) {
     start_role(seq, req->role);
     return;
   }
-  struct bm_child *role = &seq->roles[req->role];
+  struct bm_child *role = &seq->children[req->role];
   if (bm_child_send(role, req->command) != 0) {
     fail(seq, "could not command a role: %s", req->command);
     return;
@@ -221,97 +251,120 @@ static void do_request(struct bm_sequence *seq) {
   await(seq, role);
 }
 
+static int read_witness(struct bm_sequence *seq, char *seen, size_t size) {
+  struct bm_witness_query q = {seq->config.kind->proto, seq->config.listener,
+                               seq->peer_port};
+  struct bm_witness w;
+  q.server.port = seq->port;
+  int err = bm_witness_read(&q, &w);
+  if (err == 0)
+    bm_witness_name(&w, seen, size);
+  return err;
+}
+
 /* Waits for the OS to show the declared state: re-read every millisecond
  * until it does or the deadline passes. No fixed sleeps. */
 static void check_witness(uv_timer_t *timer) {
   struct bm_sequence *seq = timer->data;
-  const char *declared = bm_steps[seq->step].state;
-  struct bm_witness w;
+  const char *declared = current_step(seq)->state;
   char seen[64];
-  int err = bm_witness_read(seq->config.family, seq->port, seq->peer_port, &w);
+  int err = read_witness(seq, seen, sizeof seen);
   if (err != 0) {
     char why[64];
     bm_error_name(err, why, sizeof why);
-    {
-      fail(seq, "the state witness could not read the OS: %s", why);
-      return;
-    }
+    fail(seq, "the state witness could not read the OS: %s", why);
+    return;
   }
-  bm_witness_name(&w, seen, sizeof seen);
   int reached = strcmp(seen, declared) == 0;
   uint64_t waited = uv_now(seq->loop) - seq->witness_since;
   if (!reached && waited < (uint64_t)seq->config.timeout_ms) {
     uv_timer_start(&seq->poll, check_witness, 1, 0);
     return;
   }
-  if (!selected(seq, seq->step)) {
+  if (!selected(&seq->config, seq->step)) {
     if (reached)
       next_step(seq);
     else
       fail(seq, "the sequence did not reach %s", declared);
     return;
   }
-  for (int p = 0; p < seq->config.probe_option_count; p++)
-    snprintf(cell_at(seq, seq->step, p)->witnessed, sizeof seen, "%s", seen);
+  for (int p = 0; p < seq->config.probe_count; p++)
+    SET(cell_at(seq, seq->step, p)->witnessed, seen);
   if (!reached) {
     char why[160];
     snprintf(why, sizeof why, "declared %s, witnessed %s after %d ms", declared,
              seen, seq->config.timeout_ms);
-    {
-      fail(seq, "%s", why);
-      return;
-    }
+    fail(seq, "%s", why);
+    return;
   }
   seq->probe_index = 0;
   next_probe(seq);
 }
 
-static void record_probe(struct bm_sequence *seq, const struct reply *r) {
-  struct bm_cell *cell = cell_at(seq, seq->step, seq->probe_index);
-  if (r->ok) {
-    snprintf(cell->outcome, sizeof cell->outcome, "ok");
-    return;
-  }
+/* ---- probes ------------------------------------------------------------- */
+
+static struct bm_cell *current_cell(struct bm_sequence *seq) {
+  return cell_at(seq, seq->step, seq->probe_index);
+}
+
+/* What a failed bind (or listen) means for the cell's outcome. */
+static void record_failure(struct bm_cell *cell, const struct reply *r,
+                           char *outcome, size_t size) {
   char why[160];
   describe_failure(r, why, sizeof why);
-  if (r->error != BM_UNSUPPORTED)
-    cell->os_error = r->error;
-  if (strcmp(r->stage, "bind") == 0) {
-    bm_error_name(r->error, cell->outcome, sizeof cell->outcome);
+  if (strcmp(r->stage, "bind") == 0 || strcmp(r->stage, "listen") == 0) {
+    bm_error_name(r->error, outcome, size);
+    if (r->error != BM_UNSUPPORTED)
+      cell->os_error = r->error;
   } else if (strcmp(r->stage, "setsockopt") == 0) {
-    snprintf(cell->outcome, sizeof cell->outcome, "unsupported");
+    set_text(outcome, size, "unsupported");
     snprintf(cell->reason, sizeof cell->reason, "probe option %s: %s",
              cell->probe_option->name, why);
   } else {
-    snprintf(cell->outcome, sizeof cell->outcome, "invalid");
+    set_text(outcome, size, "invalid");
     snprintf(cell->reason, sizeof cell->reason, "probe: %s", why);
   }
 }
 
+static void hijack_connect(struct bm_sequence *seq);
+
 static void on_probe_line(struct bm_child *child, const char *line) {
   struct bm_sequence *seq = child->data;
-  if (seq->waiting_on != child || seq->finishing)
-    return;
-  seq->waiting_on = NULL;
-  uv_timer_stop(&seq->deadline);
   struct reply r;
-  if (parse_reply(line, &r) != 0) {
-    fail(seq, "unreadable answer from a probe: %s", line);
+  if (take_reply(child, line, &r) != 0)
+    return;
+  struct bm_cell *cell = current_cell(seq);
+  int hijack = seq->config.scenario == BM_SCENARIO_HIJACK;
+  if (r.ok) {
+    SET(cell->outcome, "ok");
+    if (hijack) {
+      SET(cell->listen_outcome, "ok");
+      hijack_connect(seq);
+    }
     return;
   }
-  record_probe(seq, &r);
+  if (hijack && strcmp(r.stage, "listen") == 0) {
+    SET(cell->outcome, "ok"); /* the bind itself succeeded */
+    record_failure(cell, &r, cell->listen_outcome, sizeof cell->listen_outcome);
+  } else {
+    record_failure(cell, &r, cell->outcome, sizeof cell->outcome);
+  }
+  bm_child_end(
+      &seq->children[PROBE]); /* a hijacker that failed has nothing to keep */
 }
 
-static void check_done(struct bm_sequence *seq);
-
-/* The probe has closed its socket and exited: the next one may bind. */
+/* The probe (and for a hijack, its connections) are gone: the next probe
+ * may bind. */
 static void on_probe_closed(struct bm_child *child) {
   struct bm_sequence *seq = child->data;
   if (seq->finishing) {
     check_done(seq);
     return;
   }
-  if (seq->waiting_on == child) {
+  if (bm_child_running(&seq->children[PROBE]) ||
+      bm_child_running(&seq->children[CONNECTOR]))
+    return;
+  if (seq->waiting_on != NULL) {
     fail(seq, "a probe exited without an answer%s", "");
     return;
   }
@@ -319,36 +372,104 @@ static void on_probe_closed(struct bm_child *child) {
   next_probe(seq);
 }
 
-static void next_probe(struct bm_sequence *seq) {
+static void spawn_probe(struct bm_sequence *seq) {
   const struct bm_sequence_config *c = &seq->config;
-  if (seq->probe_index == c->probe_option_count) {
-    next_step(seq);
-    return;
-  }
+  const struct bm_probe_spec *spec = &c->probes[seq->probe_index];
   char port[16];
   snprintf(port, sizeof port, "%d", seq->port);
+  int hijack = c->scenario == BM_SCENARIO_HIJACK;
   char *argv[] = {(char *)c->role_path,
-                  "probe",
-                  (char *)bm_family_name(c->family),
-                  (char *)bm_addr_name(c->probe_addr),
-                  (char *)c->probe_options[seq->probe_index]->name,
+                  hijack ? "server" : "probe",
+                  (char *)bm_proto_name(c->kind->proto),
+                  (char *)bm_endpoint_name(&c->probe),
+                  (char *)spec->option->name,
                   port,
                   NULL};
-  seq->probe.data = seq;
-  seq->probe.on_line = on_probe_line;
-  seq->probe.on_closed = on_probe_closed;
-  int err = bm_child_spawn(seq->loop, &seq->probe, argv);
-  if (err != 0) {
-    fail(seq, "could not start a probe: %s", uv_strerror(err));
+  seq->children[PROBE].on_closed = on_probe_closed;
+  spawn(seq, &seq->children[PROBE], argv, on_probe_line,
+        spec->other_user ? &c->other_user->user : NULL);
+}
+
+static void next_probe(struct bm_sequence *seq) {
+  const struct bm_sequence_config *c = &seq->config;
+  for (; seq->probe_index < c->probe_count; seq->probe_index++) {
+    if (!c->probes[seq->probe_index].other_user || c->other_user->available)
+      break;
+    struct bm_cell *cell = current_cell(seq);
+    SET(cell->outcome, "unsupported");
+    snprintf(cell->reason, sizeof cell->reason, "probe as another user: %s",
+             c->other_user->why);
+  }
+  if (seq->probe_index == c->probe_count)
+    next_step(seq);
+  else
+    spawn_probe(seq);
+}
+
+/* ---- hijack: which listener do new connections reach? -------------------- */
+
+static const char *reached(int first, int second) {
+  if (first && second)
+    return "both";
+  return first ? "first" : second ? "second" : "none";
+}
+
+/* Phases: the connections are made, then each listener counts what it got;
+ * then the hijacker and the connections go, and on_probe_closed moves on. */
+static void on_hijack_line(struct bm_child *child, const char *line) {
+  struct bm_sequence *seq = child->data;
+  struct reply r;
+  if (take_reply(child, line, &r) != 0)
+    return;
+  struct bm_cell *cell = current_cell(seq);
+  if (!r.ok) {
+    char why[160];
+    describe_failure(&r, why, sizeof why);
+    fail(seq, "hijack: %s", why);
     return;
   }
-  await(seq, &seq->probe);
+  switch (seq->hijack_phase++) {
+  case 0: /* connected */
+    cell->connections = r.value;
+    bm_child_send(&seq->children[SERVER], "count");
+    await(seq, &seq->children[SERVER]);
+    break;
+  case 1: /* the first listener's count */
+    seq->first_count = r.value;
+    bm_child_send(&seq->children[PROBE], "count");
+    await(seq, &seq->children[PROBE]);
+    break;
+  default: /* the hijacker's count */
+    SET(cell->reached, reached(seq->first_count, r.value));
+    seq->children[SERVER].on_line = on_role_line;
+    bm_child_end(&seq->children[CONNECTOR]);
+    bm_child_end(&seq->children[PROBE]);
+  }
 }
+
+static void hijack_connect(struct bm_sequence *seq) {
+  char port[16], count[16];
+  snprintf(port, sizeof port, "%d", seq->port);
+  snprintf(count, sizeof count, "%d", BM_HIJACK_CONNECTIONS);
+  char *argv[] = {(char *)seq->config.role_path,
+                  "client",
+                  (char *)bm_endpoint_name(&seq->config.listener),
+                  port,
+                  count,
+                  NULL};
+  seq->hijack_phase = 0;
+  seq->children[PROBE].on_line = on_hijack_line;
+  seq->children[SERVER].on_line = on_hijack_line;
+  seq->children[CONNECTOR].on_closed = on_probe_closed;
+  spawn(seq, &seq->children[CONNECTOR], argv, on_hijack_line, NULL);
+}
+
+/* ---- moving on, and the end ---------------------------------------------- */
 
 static int last_selected_step(const struct bm_sequence *seq) {
   int last = -1;
-  for (int i = 0; i < bm_step_count; i++)
-    if (selected(seq, i))
+  for (int i = 0; i < seq->config.kind->step_count; i++)
+    if (selected(&seq->config, i))
       last = i;
   return last;
 }
@@ -363,8 +484,6 @@ static void next_step(struct bm_sequence *seq) {
   do_request(seq);
 }
 
-/* ---- the end ------------------------------------------------------------- */
-
 static void on_timer_closed(uv_handle_t *handle) {
   struct bm_sequence *seq = handle->data;
   if (--seq->open_timers == 0 && seq->on_done)
@@ -372,10 +491,10 @@ static void on_timer_closed(uv_handle_t *handle) {
 }
 
 static void check_done(struct bm_sequence *seq) {
-  if (bm_child_running(&seq->roles[BM_ROLE_SERVER]) ||
-      bm_child_running(&seq->roles[BM_ROLE_CLIENT]) ||
-      bm_child_running(&seq->probe) ||
-      uv_is_closing((uv_handle_t *)&seq->deadline))
+  for (int i = 0; i < CHILD_COUNT; i++)
+    if (bm_child_running(&seq->children[i]))
+      return;
+  if (uv_is_closing((uv_handle_t *)&seq->deadline))
     return;
   uv_close((uv_handle_t *)&seq->deadline, on_timer_closed);
   uv_close((uv_handle_t *)&seq->poll, on_timer_closed);
@@ -383,11 +502,10 @@ static void check_done(struct bm_sequence *seq) {
 
 static void on_role_closed(struct bm_child *child) {
   struct bm_sequence *seq = child->data;
-  if (!seq->finishing) {
+  if (!seq->finishing)
     fail(seq, "a role exited before the sequence ended%s", "");
-    return;
-  }
-  check_done(seq);
+  else
+    check_done(seq);
 }
 
 /* Roles exit at end of input; killed when the sequence failed, and by the
@@ -400,12 +518,10 @@ static void finish(struct bm_sequence *seq, int kill_roles) {
   uv_timer_stop(&seq->poll);
   uv_timer_start(&seq->deadline, on_deadline, (uint64_t)seq->config.timeout_ms,
                  0);
-  struct bm_child *children[] = {&seq->roles[BM_ROLE_SERVER],
-                                 &seq->roles[BM_ROLE_CLIENT], &seq->probe};
-  for (int i = 0; i < 3; i++) {
+  for (int i = 0; i < CHILD_COUNT; i++) {
     if (kill_roles)
-      bm_child_kill(children[i]);
-    bm_child_end(children[i]);
+      bm_child_kill(&seq->children[i]);
+    bm_child_end(&seq->children[i]);
   }
   check_done(seq);
 }
@@ -421,18 +537,17 @@ void bm_sequence_abort(struct bm_sequence *seq, const char *why) {
 }
 
 void bm_sequence_start(uv_loop_t *loop, struct bm_sequence *seq) {
-  memset(&seq->roles, 0, sizeof seq->roles);
-  memset(&seq->probe, 0, sizeof seq->probe);
+  memset(seq->children, 0, sizeof seq->children);
+  for (int i = 0; i < CHILD_COUNT; i++)
+    seq->children[i].data = seq;
   seq->loop = loop;
   seq->cell_count = bm_sequence_cell_count(&seq->config);
   seq->step = seq->request = seq->probe_index = seq->port = 0;
-  seq->peer_port = 0;
+  seq->peer_port = seq->hijack_phase = seq->first_count = 0;
   seq->finishing = 0;
   seq->waiting_on = NULL;
-  for (int i = 0; i < 2; i++) {
-    seq->roles[i].data = seq;
-    seq->roles[i].on_closed = on_role_closed;
-  }
+  seq->children[SERVER].on_closed = on_role_closed;
+  seq->children[CLIENT].on_closed = on_role_closed;
   uv_timer_init(loop, &seq->deadline);
   uv_timer_init(loop, &seq->poll);
   seq->deadline.data = seq->poll.data = seq;

@@ -1,27 +1,40 @@
-/* One run of the state sequence on a fresh port: a server with the listener
- * option, a client, and after each selected state one probe process per probe
- * option. Every wait has a deadline; a missed one makes cells invalid with a
- * reason and ends the sequence, never hangs it. */
+/* One run of a state sequence on a fresh port: a server with the listener
+ * option, a client, and after each selected state one probe process per
+ * probe (option and user): a bind, or for a hijack a second listener.
+ * Every wait has a deadline; a missed one makes cells invalid with a reason
+ * and ends the sequence, never hangs it. */
 #ifndef BM_SEQUENCE_H
 #define BM_SEQUENCE_H
 
 #include "bm_cell.h"
 #include "bm_child.h"
+#include "bm_ports.h"
+#include "bm_steps.h"
+#include "bm_user.h"
 
 #include <uv.h>
 
-#define BM_MAX_PROBE_OPTIONS 8
+#define BM_MAX_PROBES 32
+#define BM_HIJACK_CONNECTIONS 32
+
+struct bm_probe_spec {
+  const struct bm_option *option;
+  int other_user;
+};
 
 struct bm_sequence_config {
-  enum bm_family family;
-  enum bm_addr listener_addr;
-  enum bm_addr probe_addr;
+  const struct bm_sequence_kind *kind;
+  enum bm_scenario scenario;
+  struct bm_endpoint listener;
+  struct bm_endpoint probe;
   const struct bm_option *listener_option;
-  const struct bm_option *probe_options[BM_MAX_PROBE_OPTIONS];
-  int probe_option_count;
-  unsigned state_mask; /* bit i: probe after bm_steps[i] */
+  struct bm_probe_spec probes[BM_MAX_PROBES];
+  int probe_count;
+  unsigned state_mask; /* bit i: probe after kind->steps[i] */
   int timeout_ms;
   const char *role_path; /* bm-role */
+  const struct bm_other_user *other_user;
+  struct bm_ports *ports; /* shared by the run's sequences */
   int verbose;
 };
 
@@ -30,15 +43,16 @@ typedef void (*bm_sequence_done_cb)(struct bm_sequence *seq);
 
 struct bm_sequence {
   struct bm_sequence_config config;
-  struct bm_cell *cells; /* selected states x probe options, caller's memory */
+  struct bm_cell *cells; /* selected states x probes, caller's memory */
   int cell_count;
   void *data;
   bm_sequence_done_cb on_done;
 
   /* Private. */
   uv_loop_t *loop;
-  struct bm_child roles[2]; /* indexed by enum bm_role_kind */
-  struct bm_child probe;
+  /* server, client (enum bm_role_kind), probe, connector (hijack: the new
+   * connections). */
+  struct bm_child children[4];
   struct bm_child *waiting_on;
   uv_timer_t deadline;
   uv_timer_t poll;
@@ -46,6 +60,8 @@ struct bm_sequence {
   int step;
   int request;
   int probe_index;
+  int hijack_phase;
+  int first_count;
   int port;      /* the server's, chosen by the OS */
   int peer_port; /* the client's, once it has connected */
   int finishing;

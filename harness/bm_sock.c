@@ -3,41 +3,69 @@
 #include "bm_sock.h"
 
 #include <string.h>
+#ifndef _WIN32
+#include <sys/select.h>
+#endif
 
-static const char *const family_names[] = {
-    [BM_IPV4] = "ipv4", [BM_IPV6] = "ipv6"};
-static const char *const addr_names[] = {
-    [BM_ADDR_WILDCARD] = "wildcard", [BM_ADDR_SPECIFIC] = "specific"};
+#ifdef _WIN32
+#define SHUT_WR SD_SEND
+#endif
 
-static int parse_name(const char *const *names, int count, const char *name) {
-  for (int i = 0; i < count; i++)
-    if (strcmp(names[i], name) == 0)
-      return i;
+static const struct bm_endpoint endpoints[] = {
+    {BM_IPV4, BM_ADDR_WILDCARD, 0, 0}, {BM_IPV4, BM_ADDR_LOOPBACK, 0, 0},
+    {BM_IPV6, BM_ADDR_WILDCARD, 1, 0}, {BM_IPV6, BM_ADDR_LOOPBACK, 1, 0},
+    {BM_IPV6, BM_ADDR_WILDCARD, 0, 0}, {BM_IPV6, BM_ADDR_V4MAPPED, 0, 0},
+};
+static const char *const endpoint_names[] = {
+    "0.0.0.0", "127.0.0.1", "[::]", "[::1]", "[::]dual", "[::ffff:127.0.0.1]",
+};
+#define ENDPOINT_COUNT ((int)(sizeof endpoints / sizeof endpoints[0]))
+
+static const char *const proto_names[] = {[BM_TCP] = "tcp", [BM_UDP] = "udp"};
+
+int bm_endpoint_parse(const char *name, struct bm_endpoint *out) {
+  for (int i = 0; i < ENDPOINT_COUNT; i++)
+    if (strcmp(endpoint_names[i], name) == 0) {
+      *out = endpoints[i];
+      return 0;
+    }
   return -1;
 }
 
-const char *bm_family_name(enum bm_family family) {
-  return family_names[family];
+const char *bm_endpoint_name(const struct bm_endpoint *ep) {
+  for (int i = 0; i < ENDPOINT_COUNT; i++)
+    if (endpoints[i].family == ep->family && endpoints[i].addr == ep->addr &&
+        endpoints[i].v6only == ep->v6only)
+      return endpoint_names[i];
+  return "?";
 }
 
-int bm_family_parse(const char *name, enum bm_family *out) {
-  int i = parse_name(family_names, 2, name);
-  *out = (enum bm_family)i;
-  return i < 0 ? -1 : 0;
+const struct bm_endpoint *bm_endpoint_at(int i) {
+  return i >= 0 && i < ENDPOINT_COUNT ? &endpoints[i] : NULL;
 }
 
-const char *bm_addr_name(enum bm_addr addr) { return addr_names[addr]; }
+struct bm_endpoint bm_endpoint_connectable(const struct bm_endpoint *ep) {
+  struct bm_endpoint to = *ep;
+  if (to.addr == BM_ADDR_WILDCARD)
+    to.addr = BM_ADDR_LOOPBACK;
+  return to;
+}
 
-int bm_addr_parse(const char *name, enum bm_addr *out) {
-  int i = parse_name(addr_names, 2, name);
-  *out = (enum bm_addr)i;
-  return i < 0 ? -1 : 0;
+const char *bm_proto_name(enum bm_proto proto) { return proto_names[proto]; }
+
+int bm_proto_parse(const char *name, enum bm_proto *out) {
+  for (int i = 0; i < 2; i++)
+    if (strcmp(proto_names[i], name) == 0) {
+      *out = (enum bm_proto)i;
+      return 0;
+    }
+  return -1;
 }
 
 static int check(int rc) { return rc == 0 ? 0 : bm_sock_last_error(); }
 
-static socklen_t endpoint_to_sockaddr(const struct bm_endpoint *ep,
-                                      struct sockaddr_storage *ss) {
+socklen_t bm_endpoint_sockaddr(const struct bm_endpoint *ep,
+                               struct sockaddr_storage *ss) {
   memset(ss, 0, sizeof *ss);
   if (ep->family == BM_IPV4) {
     struct sockaddr_in *sin = (struct sockaddr_in *)ss;
@@ -50,8 +78,15 @@ static socklen_t endpoint_to_sockaddr(const struct bm_endpoint *ep,
   struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
   sin6->sin6_family = AF_INET6;
   sin6->sin6_port = htons((unsigned short)ep->port);
-  sin6->sin6_addr =
-      ep->addr == BM_ADDR_WILDCARD ? in6addr_any : in6addr_loopback;
+  if (ep->addr == BM_ADDR_LOOPBACK) {
+    sin6->sin6_addr = in6addr_loopback;
+  } else if (ep->addr == BM_ADDR_V4MAPPED) {
+    static const unsigned char mapped_loopback[16] = {
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1};
+    memcpy(&sin6->sin6_addr, mapped_loopback, sizeof mapped_loopback);
+  } else {
+    sin6->sin6_addr = in6addr_any;
+  }
   return sizeof *sin6;
 }
 
@@ -68,11 +103,12 @@ int bm_sock_set_option(bm_socket s, const struct bm_option *opt) {
 
 int bm_sock_bind(bm_socket s, const struct bm_endpoint *ep) {
   struct sockaddr_storage ss;
-  socklen_t len = endpoint_to_sockaddr(ep, &ss);
+  socklen_t len = bm_endpoint_sockaddr(ep, &ss);
   return check(bind(s, (struct sockaddr *)&ss, len));
 }
 
-int bm_sock_listen(bm_socket s) { return check(listen(s, 16)); }
+/* Room for every connection of a hijack test (BM_HIJACK_CONNECTIONS). */
+int bm_sock_listen(bm_socket s) { return check(listen(s, 128)); }
 
 int bm_sock_accept(bm_socket s, bm_socket *out) {
   *out = accept(s, NULL, NULL);
@@ -80,11 +116,20 @@ int bm_sock_accept(bm_socket s, bm_socket *out) {
 }
 
 int bm_sock_connect(bm_socket s, const struct bm_endpoint *ep) {
-  struct bm_endpoint loopback = *ep;
-  loopback.addr = BM_ADDR_SPECIFIC; /* one cannot connect to a wildcard */
+  struct bm_endpoint to = bm_endpoint_connectable(ep);
   struct sockaddr_storage ss;
-  socklen_t len = endpoint_to_sockaddr(&loopback, &ss);
+  socklen_t len = bm_endpoint_sockaddr(&to, &ss);
   return check(connect(s, (struct sockaddr *)&ss, len));
+}
+
+int bm_sock_shutdown_write(bm_socket s) { return check(shutdown(s, SHUT_WR)); }
+
+int bm_sock_readable(bm_socket s) {
+  fd_set readable;
+  struct timeval now = {0, 0};
+  FD_ZERO(&readable);
+  FD_SET(s, &readable);
+  return select((int)s + 1, &readable, NULL, NULL, &now) == 1;
 }
 
 int bm_sock_local_port(bm_socket s, int *port) {

@@ -2,9 +2,11 @@
 
 #include <string.h>
 
+#define STEPS(table) table, (int)(sizeof table / sizeof table[0])
+
 /* Active close, server side, as in the blog: the server closes first, so its
  * end goes FIN_WAIT_2 and then TIME_WAIT once the client closes too. */
-const struct bm_step bm_steps[] = {
+static const struct bm_step active_close[] = {
     {"LISTEN", 1, {{BM_ROLE_SERVER, NULL}}},
     {"ESTABLISHED", 2, {{BM_ROLE_CLIENT, NULL}, {BM_ROLE_SERVER, "accept"}}},
     {"ESTABLISHED_NO_LISTENER", 1, {{BM_ROLE_SERVER, "close-listener"}}},
@@ -12,11 +14,45 @@ const struct bm_step bm_steps[] = {
     {"TIME_WAIT", 1, {{BM_ROLE_CLIENT, "close"}}},
 };
 
-const int bm_step_count = (int)(sizeof bm_steps / sizeof bm_steps[0]);
+/* Passive close: the client sends its FIN first (CLOSE_WAIT on the server);
+ * then it stops acknowledging anything, so when the server closes too its
+ * end stays in LAST_ACK, as it would with a peer that went away. */
+static const struct bm_step passive_close[] = {
+    {"LISTEN", 1, {{BM_ROLE_SERVER, NULL}}},
+    {"ESTABLISHED", 2, {{BM_ROLE_CLIENT, NULL}, {BM_ROLE_SERVER, "accept"}}},
+    {"ESTABLISHED_NO_LISTENER", 1, {{BM_ROLE_SERVER, "close-listener"}}},
+    {"CLOSE_WAIT", 1, {{BM_ROLE_CLIENT, "shutdown"}}},
+    {"LAST_ACK",
+     2,
+     {{BM_ROLE_CLIENT, "block-input"}, {BM_ROLE_SERVER, "close-conn"}}},
+};
 
-int bm_step_find(const char *state) {
-  for (int i = 0; i < bm_step_count; i++)
-    if (strcmp(bm_steps[i].state, state) == 0)
+/* UDP has no connection: the question is a bound socket. */
+static const struct bm_step udp_bound[] = {
+    {"BOUND", 1, {{BM_ROLE_SERVER, NULL}}},
+};
+
+const struct bm_sequence_kind bm_sequence_kinds[] = {
+    {"active-close", BM_TCP, STEPS(active_close)},
+    {"passive-close", BM_TCP, STEPS(passive_close)},
+    {"bound", BM_UDP, STEPS(udp_bound)},
+};
+
+const int bm_sequence_kind_count =
+    (int)(sizeof bm_sequence_kinds / sizeof bm_sequence_kinds[0]);
+
+int bm_step_find(const struct bm_sequence_kind *kind, const char *state) {
+  for (int i = 0; i < kind->step_count; i++)
+    if (strcmp(kind->steps[i].state, state) == 0)
       return i;
   return -1;
+}
+
+const struct bm_sequence_kind *bm_kind_probing(enum bm_proto proto,
+                                               const char *state) {
+  for (int i = 0; i < bm_sequence_kind_count; i++)
+    if (bm_sequence_kinds[i].proto == proto &&
+        bm_step_find(&bm_sequence_kinds[i], state) >= 0)
+      return &bm_sequence_kinds[i];
+  return NULL;
 }

@@ -1,7 +1,9 @@
-/* The state sequence as data: each step is what the roles do to reach the
- * next declared state, in the order of the blog's experiment. */
+/* The state sequences as data: each step is what the roles do to reach the
+ * next declared state. */
 #ifndef BM_STEPS_H
 #define BM_STEPS_H
+
+#include "bm_sock.h"
 
 enum bm_role_kind { BM_ROLE_SERVER, BM_ROLE_CLIENT };
 
@@ -18,10 +20,22 @@ struct bm_step {
   struct bm_request requests[BM_MAX_REQUESTS];
 };
 
-extern const struct bm_step bm_steps[];
-extern const int bm_step_count;
+struct bm_sequence_kind {
+  const char *name;
+  enum bm_proto proto;
+  const struct bm_step *steps;
+  int step_count;
+};
 
-/* The step index of a declared state name, or -1. */
-int bm_step_find(const char *state);
+/* tcp active close (the blog's), tcp passive close, udp. */
+extern const struct bm_sequence_kind bm_sequence_kinds[];
+extern const int bm_sequence_kind_count;
+
+/* The step index of `state` in `kind`, or -1. */
+int bm_step_find(const struct bm_sequence_kind *kind, const char *state);
+
+/* The first kind of `proto` that has `state`: the one that probes it. */
+const struct bm_sequence_kind *bm_kind_probing(enum bm_proto proto,
+                                               const char *state);
 
 #endif

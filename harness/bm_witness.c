@@ -3,16 +3,17 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const state_names[BM_TCP_STATE_COUNT] = {
+static const char *const state_names[BM_SOCK_STATE_COUNT] = {
     [BM_TCP_LISTEN] = "LISTEN",         [BM_TCP_SYN_SENT] = "SYN_SENT",
     [BM_TCP_SYN_RECV] = "SYN_RECV",     [BM_TCP_ESTABLISHED] = "ESTABLISHED",
     [BM_TCP_FIN_WAIT_1] = "FIN_WAIT_1", [BM_TCP_FIN_WAIT_2] = "FIN_WAIT_2",
     [BM_TCP_CLOSE_WAIT] = "CLOSE_WAIT", [BM_TCP_CLOSING] = "CLOSING",
     [BM_TCP_LAST_ACK] = "LAST_ACK",     [BM_TCP_TIME_WAIT] = "TIME_WAIT",
+    [BM_UDP_BOUND] = "BOUND",
 };
 
-const char *bm_tcp_state_name(enum bm_tcp_state s) {
-  return (unsigned)s < BM_TCP_STATE_COUNT ? state_names[s] : "?";
+const char *bm_sock_state_name(enum bm_sock_state s) {
+  return (unsigned)s < BM_SOCK_STATE_COUNT ? state_names[s] : "?";
 }
 
 /* The blog's ESTABLISHED has the listener still open; a restarting server
@@ -28,7 +29,7 @@ static const struct {
 void bm_witness_name(const struct bm_witness *w, char *buf, size_t size) {
   size_t used = 0;
   buf[0] = '\0';
-  for (int s = 0; s < BM_TCP_STATE_COUNT; s++) {
+  for (int s = 0; s < BM_SOCK_STATE_COUNT; s++) {
     if (w->count[s] == 0)
       continue;
     int n = snprintf(buf + used, size - used, "%s%s", used ? "+" : "",

@@ -1,4 +1,4 @@
-/* The state witness: what the OS itself says about the TCP sockets on a port,
+/* The state witness: what the OS itself says about the sequence's sockets,
  * read before every probe so that a cell records the state it really met.
  * bm_witness_read is per-OS (linux/witness.c uses sock_diag); naming the
  * observed set of states is portable (bm_witness.c). */
@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-enum bm_tcp_state {
+enum bm_sock_state {
   BM_TCP_LISTEN,
   BM_TCP_SYN_SENT,
   BM_TCP_SYN_RECV,
@@ -20,21 +20,27 @@ enum bm_tcp_state {
   BM_TCP_CLOSING,
   BM_TCP_LAST_ACK,
   BM_TCP_TIME_WAIT,
-  BM_TCP_STATE_COUNT
+  BM_UDP_BOUND, /* UDP has no states: a socket bound to the port */
+  BM_SOCK_STATE_COUNT
 };
 
-/* How many sockets, per state, the sequence has on its port: listeners on
- * `port`, and the server's end of the connection from loopback:`peer_port`. */
+struct bm_witness_query {
+  enum bm_proto proto;
+  struct bm_endpoint server; /* with the port the OS gave it */
+  int peer_port;             /* TCP: the client's port, 0 before it exists */
+};
+
+/* How many of the sequence's sockets are in each state: the server's
+ * sockets on the port (TCP: listeners) and, for TCP, the server's end of the
+ * connection from the client's port. */
 struct bm_witness {
-  unsigned count[BM_TCP_STATE_COUNT];
+  unsigned count[BM_SOCK_STATE_COUNT];
 };
 
-/* Per-OS. peer_port is the client's port, 0 before there is a client.
- * Returns 0 or an OS error number. */
-int bm_witness_read(enum bm_family family, int port, int peer_port,
-                    struct bm_witness *w);
+/* Per-OS. Returns 0 or an OS error number. */
+int bm_witness_read(const struct bm_witness_query *q, struct bm_witness *w);
 
-const char *bm_tcp_state_name(enum bm_tcp_state s);
+const char *bm_sock_state_name(enum bm_sock_state s);
 
 /* The scenario state name of what was witnessed: "LISTEN", "ESTABLISHED"
  * (listener and connection), "ESTABLISHED_NO_LISTENER", "FIN_WAIT_2", ...,

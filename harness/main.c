@@ -1,23 +1,29 @@
 /* bindmatrix: runs the bind() matrix on this machine and prints the result
  * file (DESIGN.md's JSON contract). Needs nothing but this build.
  *
- *   bindmatrix matrix [--families L] [--options L] [--probe-options L]
- *                     [--states L] [--jobs N] [--timeout-ms N] [--out FILE]
- *                     [--verbose]
- *   bindmatrix bench  [--rounds N] [--jobs N]
+ *   bindmatrix matrix [--scenarios L] [--protos L] [--families L]
+ *                     [--addresses L] [--options L] [--probe-options L]
+ *                     [--users L] [--states L] [--jobs N] [--timeout-ms N]
+ *                     [--out FILE] [--verbose]
+ *   bindmatrix bench  [the same flags] [--rounds N]
  *   bindmatrix list
  *
  * L is a comma-separated list of names; `bindmatrix list` prints them all.
+ * An address is LISTENER/PROBE, two endpoint names, e.g. [::]dual/0.0.0.0.
+ * Without flags: the blog's matrix (see bm_matrix_default_config).
  * Exit status: 0 done, 1 the harness could not run, 2 a usage error,
  * 128+N interrupted by signal N (every role killed, nothing written). */
 #include "bm_bench.h"
 #include "bm_matrix.h"
 #include "bm_steps.h"
 
-#include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+static const char *const scenario_names[] = {"bind", "hijack"};
+static const char *const user_names[] = {"same", "other"};
 
 static int usage_error(const char *fmt, const char *arg) {
   fputs("bindmatrix: ", stderr);
@@ -27,17 +33,94 @@ static int usage_error(const char *fmt, const char *arg) {
 }
 
 static void list_names(void) {
-  for (int f = 0; f < 2; f++)
-    printf("family %s\n", bm_family_name((enum bm_family)f));
+  for (int i = 0; i < 2; i++)
+    printf("scenario %s\nproto %s\nuser %s\n", scenario_names[i],
+           bm_proto_name((enum bm_proto)i), user_names[i]);
+  printf("family ipv4\nfamily ipv6\n");
+  for (int i = 0; bm_endpoint_at(i); i++)
+    printf("endpoint %s\n", bm_endpoint_name(bm_endpoint_at(i)));
   for (int i = 0; bm_option_at(i); i++)
     printf("option %s\n", bm_option_at(i)->name);
-  for (int i = 0; i < bm_step_count; i++)
-    printf("state %s\n", bm_steps[i].state);
+  for (int k = 0; k < bm_sequence_kind_count; k++)
+    for (int s = 0; s < bm_sequence_kinds[k].step_count; s++)
+      if (bm_kind_probing(bm_sequence_kinds[k].proto,
+                          bm_sequence_kinds[k].steps[s].state) ==
+          &bm_sequence_kinds[k])
+        printf("state %s\n", bm_sequence_kinds[k].steps[s].state);
+}
+
+/* ---- lists of names -------------------------------------------------------
+ */
+
+/* Resolves `name` into element `index` of `out`; 0 or -1 (unknown). */
+typedef int (*name_resolver)(const char *name, void *out, int index);
+
+static int name_index(const char *const *names, int count, const char *name) {
+  for (int i = 0; i < count; i++)
+    if (strcmp(names[i], name) == 0)
+      return i;
+  return -1;
+}
+
+static int find_scenario(const char *name, void *out, int index) {
+  int i = name_index(scenario_names, 2, name);
+  ((enum bm_scenario *)out)[index] = (enum bm_scenario)i;
+  return i < 0 ? -1 : 0;
+}
+
+static int find_user(const char *name, void *out, int index) {
+  int i = name_index(user_names, 2, name);
+  ((int *)out)[index] = i;
+  return i < 0 ? -1 : 0;
+}
+
+static int find_proto(const char *name, void *out, int index) {
+  return bm_proto_parse(name, &((enum bm_proto *)out)[index]);
+}
+
+static int find_option(const char *name, void *out, int index) {
+  const struct bm_option *opt = bm_option_find(name);
+  ((const struct bm_option **)out)[index] = opt;
+  return opt ? 0 : -1;
+}
+
+static int find_state(const char *name, void *out, int index) {
+  for (int k = 0; k < bm_sequence_kind_count; k++) {
+    int step = bm_step_find(&bm_sequence_kinds[k], name);
+    if (step >= 0) {
+      ((const char **)out)[index] = bm_sequence_kinds[k].steps[step].state;
+      return 0;
+    }
+  }
+  return -1;
+}
+
+/* "LISTENER/PROBE" */
+static int find_address(const char *name, void *out, int index) {
+  struct bm_address_pair *pair = &((struct bm_address_pair *)out)[index];
+  char listener[64];
+  const char *slash = strchr(name, '/');
+  if (!slash || (size_t)(slash - name) >= sizeof listener)
+    return -1;
+  memcpy(listener, name, (size_t)(slash - name));
+  listener[slash - name] = '\0';
+  return bm_endpoint_parse(listener, &pair->listener) == 0 &&
+                 bm_endpoint_parse(slash + 1, &pair->probe) == 0
+             ? 0
+             : -1;
+}
+
+/* ipv4 and ipv6 are the blog's wildcard pairs, 0.0.0.0/0.0.0.0 and [::]/[::].
+ */
+static int find_family(const char *name, void *out, int index) {
+  if (strcmp(name, "ipv4") == 0)
+    return find_address("0.0.0.0/0.0.0.0", out, index);
+  if (strcmp(name, "ipv6") == 0)
+    return find_address("[::]/[::]", out, index);
+  return -1;
 }
 
 /* Splits a comma list in place and resolves each name with `find`. */
-typedef int (*name_resolver)(const char *name, void *out, int index);
-
 static int resolve_list(char *list, name_resolver find, void *out, int max,
                         int *count, const char *kind) {
   *count = 0;
@@ -55,25 +138,6 @@ static int resolve_list(char *list, name_resolver find, void *out, int max,
   return *count == 0 ? usage_error("the %s list is empty", kind) : 0;
 }
 
-static int find_family(const char *name, void *out, int index) {
-  return bm_family_parse(name, &((enum bm_family *)out)[index]);
-}
-
-static int find_option(const char *name, void *out, int index) {
-  const struct bm_option *opt = bm_option_find(name);
-  ((const struct bm_option **)out)[index] = opt;
-  return opt ? 0 : -1;
-}
-
-static int find_state(const char *name, void *out, int index) {
-  (void)index;
-  int step = bm_step_find(name);
-  if (step < 0)
-    return -1;
-  *(unsigned *)out |= 1u << step;
-  return 0;
-}
-
 static int parse_count(const char *text, int *out, int max) {
   char *end;
   long value = strtol(text, &end, 10);
@@ -83,16 +147,67 @@ static int parse_count(const char *text, int *out, int max) {
   return 0;
 }
 
-static void default_config(struct bm_matrix_config *c) {
-  memset(c, 0, sizeof *c);
-  c->families[0] = BM_IPV4;
-  c->families[1] = BM_IPV6;
-  c->family_count = 2;
-  for (int i = 0; bm_option_at(i) && i < BM_MAX_OPTIONS; i++)
-    c->options[c->option_count++] = bm_option_at(i);
-  c->state_mask = (1u << bm_step_count) - 1;
-  c->jobs = 2 * (int)uv_available_parallelism();
-  c->timeout_ms = 2000;
+/* ---- flags ------------------------------------------------------------------
+ */
+
+struct list_flag {
+  const char *flag;
+  const char *kind;
+  name_resolver find;
+  size_t offset; /* of the array in struct bm_matrix_config */
+  size_t count_offset;
+  int max;
+};
+
+#define LIST(flag, kind, find, array, count, max)                              \
+  {                                                                            \
+    flag, kind, find, offsetof(struct bm_matrix_config, array),                \
+        offsetof(struct bm_matrix_config, count), max                          \
+  }
+
+static const struct list_flag list_flags[] = {
+    LIST("--scenarios", "scenario", find_scenario, scenarios, scenario_count,
+         2),
+    LIST("--protos", "proto", find_proto, protos, proto_count, 2),
+    LIST("--families", "family", find_family, addresses, address_count, 2),
+    LIST("--addresses", "address", find_address, addresses, address_count,
+         BM_MAX_LIST),
+    LIST("--options", "option", find_option, options, option_count,
+         BM_MAX_LIST),
+    LIST("--probe-options", "option", find_option, probe_options,
+         probe_option_count, BM_MAX_LIST),
+    LIST("--users", "user", find_user, users, user_count, 2),
+    LIST("--states", "state", find_state, states, state_count, BM_MAX_LIST),
+};
+
+static int parse_list_flag(const char *flag, char *value,
+                           struct bm_matrix_config *c, int *known) {
+  for (size_t i = 0; i < sizeof list_flags / sizeof list_flags[0]; i++) {
+    const struct list_flag *f = &list_flags[i];
+    if (strcmp(flag, f->flag) != 0)
+      continue;
+    *known = 1;
+    return resolve_list(value, f->find, (char *)c + f->offset, f->max,
+                        (int *)((char *)c + f->count_offset), f->kind);
+  }
+  *known = 0;
+  return 0;
+}
+
+static int parse_value_flag(const char *flag, char *value,
+                            struct bm_matrix_config *c, const char **out,
+                            int *rounds) {
+  if (strcmp(flag, "--jobs") == 0)
+    return parse_count(value, &c->jobs, 256);
+  if (strcmp(flag, "--timeout-ms") == 0)
+    return parse_count(value, &c->timeout_ms, 600000);
+  if (strcmp(flag, "--rounds") == 0 && rounds)
+    return parse_count(value, rounds, 100000);
+  if (strcmp(flag, "--out") == 0 && out) {
+    *out = value;
+    return 0;
+  }
+  return usage_error("unknown flag '%s'", flag);
 }
 
 /* Parses matrix/bench flags into `c`; `out` gets --out when given. */
@@ -107,35 +222,17 @@ static int parse_flags(int argc, char **argv, struct bm_matrix_config *c,
     if (i + 1 == argc)
       return usage_error("%s needs a value", flag);
     char *value = argv[++i];
-    int unused, err;
-    if (strcmp(flag, "--families") == 0)
-      err = resolve_list(value, find_family, c->families, 2, &c->family_count,
-                         "family");
-    else if (strcmp(flag, "--options") == 0)
-      err = resolve_list(value, find_option, c->options, BM_MAX_OPTIONS,
-                         &c->option_count, "option");
-    else if (strcmp(flag, "--probe-options") == 0)
-      err =
-          resolve_list(value, find_option, c->probe_options,
-                       BM_MAX_PROBE_OPTIONS, &c->probe_option_count, "option");
-    else if (strcmp(flag, "--states") == 0)
-      err = (c->state_mask = 0, resolve_list(value, find_state, &c->state_mask,
-                                             32, &unused, "state"));
-    else if (strcmp(flag, "--jobs") == 0)
-      err = parse_count(value, &c->jobs, 256);
-    else if (strcmp(flag, "--timeout-ms") == 0)
-      err = parse_count(value, &c->timeout_ms, 600000);
-    else if (strcmp(flag, "--rounds") == 0 && rounds)
-      err = parse_count(value, rounds, 100000);
-    else if (strcmp(flag, "--out") == 0 && out)
-      err = (*out = value, 0);
-    else
-      err = usage_error("unknown flag '%s'", flag);
+    int known, err = parse_list_flag(flag, value, c, &known);
+    if (!known)
+      err = parse_value_flag(flag, value, c, out, rounds);
     if (err != 0)
       return err;
   }
   return 0;
 }
+
+/* ---- commands
+ * ---------------------------------------------------------------- */
 
 /* Writes to FILE.partial first and renames at the end, so an interrupted
  * run never leaves a half-written or empty result file. */
@@ -147,7 +244,7 @@ static FILE *open_partial(const char *path, char *partial, size_t size) {
 static int run_matrix(int argc, char **argv) {
   struct bm_matrix_config config;
   const char *out_path = NULL;
-  default_config(&config);
+  bm_matrix_default_config(&config);
   int err = parse_flags(argc, argv, &config, &out_path, NULL);
   if (err != 0)
     return err;
@@ -171,25 +268,25 @@ static int run_matrix(int argc, char **argv) {
   }
   bm_cells_write_json(out, result.cells, result.cell_count);
   free(result.cells);
-  if (out_path) {
-    int failed = fclose(out) != 0 || rename(partial, out_path) != 0;
-    if (failed)
-      return usage_error("cannot write %s", out_path);
-  }
+  if (out_path && (fclose(out) != 0 || rename(partial, out_path) != 0))
+    return usage_error("cannot write %s", out_path);
   return 0;
+}
+
+static int run_bench(int argc, char **argv) {
+  struct bm_matrix_config config;
+  int rounds = 20;
+  bm_matrix_default_config(&config);
+  int err = parse_flags(argc, argv, &config, NULL, &rounds);
+  return err != 0 ? err : bm_bench_run(&config, rounds);
 }
 
 int main(int argc, char **argv) {
   const char *command = argc > 1 ? argv[1] : "";
   if (strcmp(command, "matrix") == 0)
     return run_matrix(argc, argv);
-  if (strcmp(command, "bench") == 0) {
-    struct bm_matrix_config config;
-    int rounds = 20;
-    default_config(&config);
-    int err = parse_flags(argc, argv, &config, NULL, &rounds);
-    return err != 0 ? err : bm_bench_run(&config, rounds);
-  }
+  if (strcmp(command, "bench") == 0)
+    return run_bench(argc, argv);
   if (strcmp(command, "list") == 0 && argc == 2) {
     list_names();
     return 0;

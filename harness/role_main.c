@@ -1,19 +1,25 @@
 /* bm-role: one role of a cell in its own process, driven over stdin/stdout.
  *
- *   bm-role server FAMILY ADDR OPTION        listens on a port the OS chooses
- *   bm-role client FAMILY PORT               connects to loopback:PORT
- *   bm-role probe  FAMILY ADDR OPTION PORT   binds once, closes, exits
+ *   bm-role server PROTO ENDPOINT OPTION [PORT]  binds (TCP: and listens);
+ *                                                 with PORT: a hijacker
+ *   bm-role client ENDPOINT PORT [COUNT]          COUNT connections (1)
+ *   bm-role probe PROTO ENDPOINT OPTION PORT      binds once, closes, exits
  *
- * Each step answers one line: "ok N" (N: the port, or 0) or
+ * ENDPOINT is a name such as 0.0.0.0, [::1] or [::]dual (bindmatrix list).
+ * Each step answers one line: "ok N" (the port; for several connections,
+ * how many were made; for "count", how many were waiting; else 0) or
  * "fail STAGE ERROR" (ERROR: the OS error number, or "unsupported").
- * Commands, one per line: server accept, close-listener, close-conn; client
- * close. End of input (the harness went away) ends the role, so nothing
- * outlives the harness. This program names no errors: the harness does. */
+ * Commands, one per line: server accept, count, close-listener,
+ * close-conn; client close, shutdown, block-input. End of input (the
+ * harness went away) ends the role, so nothing outlives the harness.
+ * This program names no errors: the harness does. */
 #include "bm_roles.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define MAX_CONNECTIONS 64
 
 static void reply(struct bm_status st, int value) {
   if (st.error == 0)
@@ -38,68 +44,89 @@ static int usage(const char *why) {
   return 2;
 }
 
-static int run_server(const struct bm_endpoint *ep,
+static int run_server(enum bm_proto proto, const struct bm_endpoint *ep,
                       const struct bm_option *opt) {
   struct bm_server srv;
-  struct bm_status st = bm_server_open(&srv, ep, opt);
+  struct bm_status st = bm_server_open(&srv, proto, ep, opt);
   reply(st, srv.port);
   char cmd[64];
-  while (st.error == 0 && next_command(cmd, sizeof cmd))
-    reply(bm_server_do(&srv, cmd), 0);
+  while (st.error == 0 && next_command(cmd, sizeof cmd)) {
+    int value;
+    struct bm_status done = bm_server_do(&srv, cmd, &value);
+    reply(done, value);
+  }
   bm_server_close(&srv);
   return st.error == 0 ? 0 : 1;
 }
 
-static int run_client(const struct bm_endpoint *ep) {
-  struct bm_client cl;
-  struct bm_status st = bm_client_connect(&cl, ep);
-  reply(st, cl.local_port);
+/* One connection answers with its local port (the witness needs it);
+ * several, as for a hijack, with how many were made. */
+static int run_clients(const struct bm_endpoint *ep, int count) {
+  static struct bm_client clients[MAX_CONNECTIONS];
+  struct bm_status st = {BM_STAGE_CONNECT, 0};
+  int made = 0;
+  for (; made < count && st.error == 0; made++)
+    st = bm_client_connect(&clients[made], ep);
+  if (st.error != 0)
+    made--;
+  reply(st, count == 1 ? clients[0].local_port : made);
   char cmd[64];
-  while (st.error == 0 && next_command(cmd, sizeof cmd))
-    reply(bm_client_do(&cl, cmd), 0);
-  bm_client_do(&cl, "close");
+  while (st.error == 0 && next_command(cmd, sizeof cmd)) {
+    struct bm_status done = st;
+    for (int i = 0; i < made; i++)
+      done = bm_client_do(&clients[i], cmd);
+    reply(done, 0);
+  }
+  for (int i = 0; i < made; i++)
+    bm_client_do(&clients[i], "close");
   return st.error == 0 ? 0 : 1;
 }
 
-static int parse_port(const char *text, int *port) {
+static int parse_int(const char *text, int min, int max, int *out) {
   char *end;
   long value = strtol(text, &end, 10);
-  *port = (int)value;
-  return *end == '\0' && value > 0 && value < 65536 ? 0 : -1;
+  *out = (int)value;
+  return *end == '\0' && value >= min && value <= max ? 0 : -1;
 }
 
-static int run_bound_role(const char *role, char **argv,
-                          struct bm_endpoint *ep) {
+static int run_bound_role(int argc, char **argv) {
+  enum bm_proto proto;
+  struct bm_endpoint ep;
   const struct bm_option *opt = bm_option_find(argv[4]);
-  if (bm_addr_parse(argv[3], &ep->addr) != 0)
-    return usage("unknown address kind");
+  int is_server = strcmp(argv[1], "server") == 0;
+  if (bm_proto_parse(argv[2], &proto) != 0)
+    return usage("unknown protocol");
+  if (bm_endpoint_parse(argv[3], &ep) != 0)
+    return usage("unknown endpoint");
   if (!opt)
     return usage("unknown option");
-  if (strcmp(role, "server") == 0)
-    return run_server(ep, opt);
-  if (parse_port(argv[5], &ep->port) != 0)
+  if (argc == 6 && parse_int(argv[5], 1, 65535, &ep.port) != 0)
     return usage("bad port");
-  reply(bm_probe_bind(ep, opt), 0);
+  if (is_server)
+    return run_server(proto, &ep, opt);
+  reply(bm_probe_bind(proto, &ep, opt), 0);
   return 0;
 }
 
 int main(int argc, char **argv) {
   static const char usage_line[] =
-      "usage: bm-role server FAMILY ADDR OPTION | client FAMILY PORT | "
-      "probe FAMILY ADDR OPTION PORT";
-  struct bm_endpoint ep = {BM_IPV4, BM_ADDR_WILDCARD, 0};
-  if (argc < 3)
-    return usage(usage_line);
-  if (bm_family_parse(argv[2], &ep.family) != 0)
-    return usage("unknown family");
+      "usage: bm-role server PROTO ENDPOINT OPTION [PORT] | "
+      "client ENDPOINT PORT [COUNT] | probe PROTO ENDPOINT OPTION PORT";
+  const char *role = argc > 1 ? argv[1] : "";
   if (bm_net_init() != 0)
     return usage("the socket library did not start");
-  const char *role = argv[1];
-  if (strcmp(role, "client") == 0 && argc == 4)
-    return parse_port(argv[3], &ep.port) == 0 ? run_client(&ep)
-                                              : usage("bad port");
-  if ((strcmp(role, "server") == 0 && argc == 5) ||
+  if ((strcmp(role, "server") == 0 && (argc == 5 || argc == 6)) ||
       (strcmp(role, "probe") == 0 && argc == 6))
-    return run_bound_role(role, argv, &ep);
+    return run_bound_role(argc, argv);
+  if (strcmp(role, "client") == 0 && (argc == 4 || argc == 5)) {
+    struct bm_endpoint ep;
+    int count = 1;
+    if (bm_endpoint_parse(argv[2], &ep) != 0)
+      return usage("unknown endpoint");
+    if (parse_int(argv[3], 1, 65535, &ep.port) != 0 ||
+        (argc == 5 && parse_int(argv[4], 1, MAX_CONNECTIONS, &count) != 0))
+      return usage("bad port or count");
+    return run_clients(&ep, count);
+  }
   return usage(usage_line);
 }

@@ -6,7 +6,8 @@
  * instead: a dump of *listening* sockets on the port (the listening hash is
  * small; the established hash is skipped), and an exact lookup of the
  * sequence's own connection by its four-tuple, which also finds it in
- * FIN_WAIT_2 (orphaned, reported as its substate) and TIME_WAIT. */
+ * FIN_WAIT_2 (orphaned, reported as its substate) and TIME_WAIT. UDP
+ * sockets have no state: a dump of those on the port says it is bound. */
 #include "../bm_witness.h"
 
 #include <errno.h>
@@ -18,8 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static int state_from_kernel(int kernel_state, enum bm_tcp_state *out) {
-  static const enum bm_tcp_state map[] = {
+static int state_from_kernel(int kernel_state, enum bm_sock_state *out) {
+  static const enum bm_sock_state map[] = {
       [TCP_ESTABLISHED] = BM_TCP_ESTABLISHED,
       [TCP_SYN_SENT] = BM_TCP_SYN_SENT,
       [TCP_SYN_RECV] = BM_TCP_SYN_RECV,
@@ -45,20 +46,22 @@ struct request {
   struct inet_diag_bc_op filter[2]; /* "source port == P", then P */
 };
 
-static void init_request(enum bm_family family, struct request *r) {
+static void init_request(const struct bm_witness_query *q, struct request *r) {
   memset(r, 0, sizeof *r);
   r->nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-  r->req.sdiag_family = family == BM_IPV4 ? AF_INET : AF_INET6;
-  r->req.sdiag_protocol = IPPROTO_TCP;
+  r->req.sdiag_family = q->server.family == BM_IPV4 ? AF_INET : AF_INET6;
+  r->req.sdiag_protocol = q->proto == BM_TCP ? IPPROTO_TCP : IPPROTO_UDP;
 }
 
-/* Listening sockets with local port `port`, filtered in the kernel. */
-static size_t listeners_request(enum bm_family family, int port,
-                                struct request *r) {
-  init_request(family, r);
+/* Sockets with local port `port` (TCP: listening ones), filtered in the
+ * kernel. */
+static size_t port_request(const struct bm_witness_query *q,
+                           struct request *r) {
+  int port = q->server.port;
+  init_request(q, r);
   r->nlh.nlmsg_len = sizeof *r;
   r->nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  r->req.idiag_states = 1u << TCP_LISTEN;
+  r->req.idiag_states = q->proto == BM_TCP ? 1u << TCP_LISTEN : ~0u;
   r->filter_attr.nla_len = sizeof r->filter_attr + sizeof r->filter;
   r->filter_attr.nla_type = INET_DIAG_REQ_BYTECODE;
   /* Jump to the end (accept) on a match, past it (reject) otherwise. */
@@ -69,30 +72,38 @@ static size_t listeners_request(enum bm_family family, int port,
   return sizeof *r;
 }
 
-/* The server's end of loopback:port <-> loopback:peer_port, any state. */
-static size_t connection_request(enum bm_family family, int port, int peer_port,
+/* The server's end of the connection from the client, any state. */
+static size_t connection_request(const struct bm_witness_query *q,
                                  struct request *r) {
-  init_request(family, r);
+  init_request(q, r);
   size_t len = offsetof(struct request, filter_attr);
   r->nlh.nlmsg_len = (unsigned)len;
   r->nlh.nlmsg_flags = NLM_F_REQUEST;
   r->req.idiag_states = ~0u;
-  r->req.id.idiag_sport = htons((unsigned short)port);
-  r->req.id.idiag_dport = htons((unsigned short)peer_port);
+  r->req.id.idiag_sport = htons((unsigned short)q->server.port);
+  r->req.id.idiag_dport = htons((unsigned short)q->peer_port);
   r->req.id.idiag_cookie[0] = r->req.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
-  if (family == BM_IPV4) {
-    r->req.id.idiag_src[0] = r->req.id.idiag_dst[0] = htonl(INADDR_LOOPBACK);
+  /* Both ends are the address the client connected to (v4-mapped too: the
+   * kernel looks those up in the IPv4 tables). */
+  struct bm_endpoint to = bm_endpoint_connectable(&q->server);
+  struct sockaddr_storage ss;
+  bm_endpoint_sockaddr(&to, &ss);
+  if (to.family == BM_IPV4) {
+    struct in_addr a = ((struct sockaddr_in *)&ss)->sin_addr;
+    memcpy(r->req.id.idiag_src, &a, sizeof a);
+    memcpy(r->req.id.idiag_dst, &a, sizeof a);
   } else {
-    memcpy(r->req.id.idiag_src, &in6addr_loopback, sizeof in6addr_loopback);
-    memcpy(r->req.id.idiag_dst, &in6addr_loopback, sizeof in6addr_loopback);
+    struct in6_addr a = ((struct sockaddr_in6 *)&ss)->sin6_addr;
+    memcpy(r->req.id.idiag_src, &a, sizeof a);
+    memcpy(r->req.id.idiag_dst, &a, sizeof a);
   }
   return len;
 }
 
 /* Counts the sockets in one reply buffer; 1 when the answer is complete.
  * An exact lookup that misses answers ENOENT: nothing there, not an error. */
-static int count_replies(const char *buf, ssize_t len, unsigned skip_states,
-                         struct bm_witness *w, int *err) {
+static int count_replies(const char *buf, ssize_t len, enum bm_proto proto,
+                         unsigned skip_states, struct bm_witness *w, int *err) {
   for (const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
        NLMSG_OK(h, (unsigned)len); h = NLMSG_NEXT(h, len)) {
     if (h->nlmsg_type == NLMSG_DONE)
@@ -103,9 +114,11 @@ static int count_replies(const char *buf, ssize_t len, unsigned skip_states,
       return 1;
     }
     const struct inet_diag_msg *msg = NLMSG_DATA(h);
-    enum bm_tcp_state s;
-    if (!(skip_states & (1u << msg->idiag_state)) &&
-        state_from_kernel(msg->idiag_state, &s) == 0)
+    enum bm_sock_state s;
+    if (proto == BM_UDP)
+      w->count[BM_UDP_BOUND]++;
+    else if (!(skip_states & (1u << msg->idiag_state)) &&
+             state_from_kernel(msg->idiag_state, &s) == 0)
       w->count[s]++;
     if (!(h->nlmsg_flags & NLM_F_MULTI))
       return 1;
@@ -113,7 +126,7 @@ static int count_replies(const char *buf, ssize_t len, unsigned skip_states,
   return 0;
 }
 
-static int ask(int fd, const struct request *r, size_t len,
+static int ask(int fd, const struct request *r, size_t len, enum bm_proto proto,
                unsigned skip_states, struct bm_witness *w) {
   if (send(fd, r, len, 0) != (ssize_t)len)
     return errno;
@@ -123,25 +136,25 @@ static int ask(int fd, const struct request *r, size_t len,
     ssize_t n = recv(fd, buf, sizeof buf, 0);
     if (n < 0)
       return errno;
-    done = n == 0 || count_replies((const char *)buf, n, skip_states, w, &err);
+    done = n == 0 ||
+           count_replies((const char *)buf, n, proto, skip_states, w, &err);
   }
   return err;
 }
 
-int bm_witness_read(enum bm_family family, int port, int peer_port,
-                    struct bm_witness *w) {
+int bm_witness_read(const struct bm_witness_query *q, struct bm_witness *w) {
   memset(w, 0, sizeof *w);
   int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
   if (fd < 0)
     return errno;
   struct request r;
-  size_t len = listeners_request(family, port, &r);
-  int err = ask(fd, &r, len, 0, w);
-  if (err == 0 && peer_port != 0) {
+  size_t len = port_request(q, &r);
+  int err = ask(fd, &r, len, q->proto, 0, w);
+  if (err == 0 && q->proto == BM_TCP && q->peer_port != 0) {
     /* With no connection the lookup falls back to the listener: skip it,
      * the dump above has counted it already. */
-    len = connection_request(family, port, peer_port, &r);
-    err = ask(fd, &r, len, 1u << TCP_LISTEN, w);
+    len = connection_request(q, &r);
+    err = ask(fd, &r, len, q->proto, 1u << TCP_LISTEN, w);
   }
   close(fd);
   return err;

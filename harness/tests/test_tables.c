@@ -4,6 +4,7 @@
 #include "../bm_cell.h"
 #include "../bm_options.h"
 #include "../bm_roles.h"
+#include "../bm_sock.h"
 #include "../bm_steps.h"
 #include "../bm_witness.h"
 #include "tap.h"
@@ -20,6 +21,9 @@ static void test_options(void) {
       {"SO_REUSEADDR", 1, BM_SO_REUSEADDR},
       {"SO_REUSEPORT", 1, BM_SO_REUSEPORT},
       {"SO_EXCLUSIVEADDRUSE", 1, BM_SO_EXCLUSIVEADDRUSE},
+      {"SO_REUSEADDR+SO_REUSEPORT", 1, BM_SO_REUSEADDR | BM_SO_REUSEPORT},
+      {"SO_REUSEPORT_LB", 1, BM_SO_REUSEPORT_LB},
+      {"uv_tcp_bind", 1, 0},  /* libuv chooses: see bm_uv_bind.h */
       {"so_reuseaddr", 0, 0}, /* names are the C names, exactly */
       {"", 0, 0},
   };
@@ -79,7 +83,7 @@ static void test_error_names(void) {
 
 static void test_witness_names(void) {
   static const struct {
-    enum bm_tcp_state states[3];
+    enum bm_sock_state states[3];
     int count;
     const char *name;
   } cases[] = {
@@ -108,7 +112,7 @@ static void test_witness_names(void) {
   }
 }
 
-static void test_stages_and_steps(void) {
+static void test_stages(void) {
   for (int s = BM_STAGE_SOCKET; s <= BM_STAGE_COMMAND; s++) {
     enum bm_stage back;
     tap_check_int("stage name parses back",
@@ -116,20 +120,75 @@ static void test_stages_and_steps(void) {
                       back == (enum bm_stage)s,
                   1);
   }
-  static const char *const blog_order[] = {"LISTEN", "ESTABLISHED",
-                                           "ESTABLISHED_NO_LISTENER",
-                                           "FIN_WAIT_2", "TIME_WAIT"};
-  tap_check_int("the sequence has the blog's states plus one", bm_step_count,
-                5);
-  for (int i = 0; i < 5; i++)
-    tap_check_int(blog_order[i], bm_step_find(blog_order[i]), i);
-  tap_check_int("an unknown state is not found", bm_step_find("BOUND"), -1);
+}
+
+/* Each state is probed by exactly one sequence: the first that has it. */
+static void test_states_and_sequences(void) {
+  static const struct {
+    enum bm_proto proto;
+    const char *state;
+    const char *kind; /* NULL: no sequence has it */
+    int step;
+  } cases[] = {
+      {BM_TCP, "LISTEN", "active-close", 0},
+      {BM_TCP, "ESTABLISHED", "active-close", 1},
+      {BM_TCP, "ESTABLISHED_NO_LISTENER", "active-close", 2},
+      {BM_TCP, "FIN_WAIT_2", "active-close", 3},
+      {BM_TCP, "TIME_WAIT", "active-close", 4},
+      {BM_TCP, "CLOSE_WAIT", "passive-close", 3},
+      {BM_TCP, "LAST_ACK", "passive-close", 4},
+      {BM_UDP, "BOUND", "bound", 0},
+      {BM_UDP, "LISTEN", NULL, -1},
+      {BM_TCP, "BOUND", NULL, -1},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    const struct bm_sequence_kind *kind =
+        bm_kind_probing(cases[i].proto, cases[i].state);
+    char what[96];
+    snprintf(what, sizeof what, "%s %s is probed by %s",
+             bm_proto_name(cases[i].proto), cases[i].state,
+             cases[i].kind ? cases[i].kind : "nothing");
+    tap_check_str(what, kind ? kind->name : NULL, cases[i].kind);
+    if (kind)
+      tap_check_int(what, bm_step_find(kind, cases[i].state), cases[i].step);
+  }
+}
+
+static void test_endpoints(void) {
+  static const struct {
+    const char *name;
+    enum bm_family family;
+    enum bm_addr addr;
+    int v6only;
+  } cases[] = {
+      {"0.0.0.0", BM_IPV4, BM_ADDR_WILDCARD, 0},
+      {"127.0.0.1", BM_IPV4, BM_ADDR_LOOPBACK, 0},
+      {"[::]", BM_IPV6, BM_ADDR_WILDCARD, 1},
+      {"[::1]", BM_IPV6, BM_ADDR_LOOPBACK, 1},
+      {"[::]dual", BM_IPV6, BM_ADDR_WILDCARD, 0},
+      {"[::ffff:127.0.0.1]", BM_IPV6, BM_ADDR_V4MAPPED, 0},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct bm_endpoint ep;
+    char what[96];
+    snprintf(what, sizeof what, "endpoint %s", cases[i].name);
+    tap_check_int(what, bm_endpoint_parse(cases[i].name, &ep), 0);
+    tap_check_int(what,
+                  ep.family == cases[i].family && ep.addr == cases[i].addr &&
+                      ep.v6only == cases[i].v6only,
+                  1);
+    tap_check_str(what, bm_endpoint_name(&ep), cases[i].name);
+  }
+  struct bm_endpoint ep;
+  tap_check_int("an unknown endpoint", bm_endpoint_parse("[::2]", &ep), -1);
 }
 
 int main(void) {
   test_options();
   test_error_names();
   test_witness_names();
-  test_stages_and_steps();
+  test_stages();
+  test_states_and_sequences();
+  test_endpoints();
   return tap_done();
 }
