@@ -14,6 +14,9 @@ static const char *const stage_names[] = {
     [BM_STAGE_GETSOCKNAME] = "getsockname",
     [BM_STAGE_SHUTDOWN] = "shutdown",
     [BM_STAGE_FILTER] = "filter",
+    [BM_STAGE_CLOEXEC] = "cloexec",
+    [BM_STAGE_LOOP] = "loop",
+    [BM_STAGE_SPAWN] = "spawn",
     [BM_STAGE_COMMAND] = "command",
 };
 

@@ -17,6 +17,9 @@ enum bm_stage {
   BM_STAGE_GETSOCKNAME,
   BM_STAGE_SHUTDOWN,
   BM_STAGE_FILTER,
+  BM_STAGE_CLOEXEC, /* the inherit server (bm_inherit.h) */
+  BM_STAGE_LOOP,
+  BM_STAGE_SPAWN,
   BM_STAGE_COMMAND, /* an unknown command: error is BM_UNSUPPORTED */
 };
 

@@ -1,0 +1,34 @@
+/* What the child an inherit server left behind holds, read from the OS, not
+ * from the child: its listener, and its event loop's descriptor.
+ * Per-OS: linux/holder.c reads /proc/PID/fd. Elsewhere the answers are
+ * BM_HOLDS_UNKNOWN until an OS says (Windows: GetExtendedTcpTable names the
+ * process that owns a listener), and the witness alone tells. */
+#ifndef BM_HOLDER_H
+#define BM_HOLDER_H
+
+#include "bm_sock.h"
+
+#include <uv.h>
+
+#define BM_HOLDS_UNKNOWN (-1)
+
+struct bm_holder_query {
+  uv_pid_t pid;
+  unsigned long long listener_id; /* bm_holder_socket_id of the listener */
+  int loop_fd; /* the server's loop descriptor number, -1 when it has none */
+};
+
+struct bm_holding {
+  int alive;    /* the process still runs (neither gone nor a zombie) */
+  int listener; /* 1, 0 or BM_HOLDS_UNKNOWN */
+  int loop;     /* 1, 0 or BM_HOLDS_UNKNOWN */
+};
+
+/* Per-OS. Returns 0 or an OS error number. */
+int bm_holder_read(const struct bm_holder_query *q, struct bm_holding *out);
+
+/* Per-OS. How a process's descriptor table names socket s (Linux: its
+ * inode, as in "socket:[INODE]"); 0 when it cannot be told. */
+unsigned long long bm_holder_socket_id(bm_socket s);
+
+#endif

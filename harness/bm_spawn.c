@@ -1,0 +1,49 @@
+#include "bm_spawn.h"
+
+#include <string.h>
+
+static const struct bm_spawn_method methods[] = {
+    {"fork-exec", BM_SPAWN_FORK_EXEC, 1},
+    {"posix_spawn", BM_SPAWN_POSIX_SPAWN, 1},
+    {"uv_spawn", BM_SPAWN_UV_SPAWN, 1},
+    {"CreateProcess-inherit", BM_SPAWN_CREATEPROCESS_INHERIT, 1},
+    {"CreateProcess-noinherit", BM_SPAWN_CREATEPROCESS_NOINHERIT, 0},
+};
+
+#define METHOD_COUNT ((int)(sizeof methods / sizeof methods[0]))
+
+const struct bm_spawn_method *bm_spawn_find(const char *name) {
+  for (int i = 0; i < METHOD_COUNT; i++)
+    if (strcmp(methods[i].name, name) == 0)
+      return &methods[i];
+  return NULL;
+}
+
+const struct bm_spawn_method *bm_spawn_at(int i) {
+  return i >= 0 && i < METHOD_COUNT ? &methods[i] : NULL;
+}
+
+/* The handle is never closed: the caller exits without running the loop,
+ * as a server that dies would. */
+static uv_process_t process;
+
+int bm_spawn_by_uv(uv_loop_t *loop, char **argv,
+                   const struct bm_spawn_stdio *stdio, uv_pid_t *pid) {
+  uv_stdio_container_t containers[3] = {
+      {.flags = UV_INHERIT_FD, .data.fd = stdio->in},
+      {.flags = UV_INHERIT_FD, .data.fd = stdio->out},
+      {.flags = UV_INHERIT_FD, .data.fd = 2},
+  };
+  uv_process_options_t options = {
+      .file = argv[0],
+      .args = argv,
+      .stdio_count = 3,
+      .stdio = containers,
+      .flags = UV_PROCESS_WINDOWS_HIDE,
+  };
+  int err = uv_spawn(loop, &process, &options);
+  if (err != 0)
+    return bm_sock_error_from_uv(err);
+  *pid = uv_process_get_pid(&process);
+  return 0;
+}
