@@ -2,14 +2,20 @@
 #ifndef BM_CELL_H
 #define BM_CELL_H
 
+#include "bm_holder.h"
 #include "bm_options.h"
 #include "bm_sock.h"
+#include "bm_spawn.h"
 
 #include <stdio.h>
 
 #define BM_NO_OS_ERROR (-1)
 
-enum bm_scenario { BM_SCENARIO_BIND, BM_SCENARIO_HIJACK };
+enum bm_scenario { BM_SCENARIO_BIND, BM_SCENARIO_HIJACK, BM_SCENARIO_INHERIT };
+#define BM_SCENARIO_COUNT 3
+
+/* "bind", "hijack", "inherit": as in cells and on the command line. */
+const char *bm_scenario_name(enum bm_scenario scenario);
 
 struct bm_cell {
   enum bm_scenario scenario;
@@ -29,6 +35,14 @@ struct bm_cell {
   char listen_outcome[48];
   char reached[16];
   int connections;
+  /* Inherit cells: the listener's close-on-exec flag, how the server
+   * started its child, and whether the child, once the server had exited,
+   * held the listener and the server's loop descriptor (1, 0 or
+   * BM_HOLDS_UNKNOWN). */
+  int cloexec;
+  const struct bm_spawn_method *spawn;
+  int child_holds_listener;
+  int child_holds_loop;
 };
 
 /* "ok" or the portable name of an OS error number, e.g. 98, 48 and WSA 10048

@@ -59,7 +59,7 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
 }
 
 int bm_child_spawn(uv_loop_t *loop, struct bm_child *child, char **argv,
-                   const struct bm_child_user *user) {
+                   const struct bm_child_user *user, uv_file pass_fd) {
   child->line_len = 0;
   child->open_handles = 0;
   child->process.data = child->to_child.data = child->from_child.data = child;
@@ -67,18 +67,19 @@ int bm_child_spawn(uv_loop_t *loop, struct bm_child *child, char **argv,
   uv_pipe_init(loop, &child->from_child, 0);
   child->open_handles = 2;
 
-  uv_stdio_container_t stdio[3] = {
+  uv_stdio_container_t stdio[4] = {
       {.flags = UV_CREATE_PIPE | UV_READABLE_PIPE,
        .data.stream = (uv_stream_t *)&child->to_child},
       {.flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE,
        .data.stream = (uv_stream_t *)&child->from_child},
       {.flags = UV_INHERIT_FD, .data.fd = 2},
+      {.flags = UV_INHERIT_FD, .data.fd = pass_fd},
   };
   uv_process_options_t options = {
       .exit_cb = on_exit,
       .file = argv[0],
       .args = argv,
-      .stdio_count = 3,
+      .stdio_count = pass_fd < 0 ? 3 : 4,
       .stdio = stdio,
       .flags = UV_PROCESS_WINDOWS_HIDE,
   };

@@ -30,9 +30,11 @@ struct bm_child_user {
   uv_gid_t gid;
 };
 
-/* Returns 0 or a libuv error; on error nothing is left open. */
+/* `pass_fd` becomes the child's descriptor 3 (the inherit server hands it
+ * on to the child it starts); -1: none. Returns 0 or a libuv error; on
+ * error nothing is left open. */
 int bm_child_spawn(uv_loop_t *loop, struct bm_child *child, char **argv,
-                   const struct bm_child_user *user);
+                   const struct bm_child_user *user, uv_file pass_fd);
 
 /* Sends one command line. `command` must outlive the write (a literal). */
 int bm_child_send(struct bm_child *child, const char *command);

@@ -6,6 +6,16 @@
 #include <string.h>
 #include <uv.h>
 
+static const char *const scenario_names[BM_SCENARIO_COUNT] = {
+    [BM_SCENARIO_BIND] = "bind",
+    [BM_SCENARIO_HIJACK] = "hijack",
+    [BM_SCENARIO_INHERIT] = "inherit",
+};
+
+const char *bm_scenario_name(enum bm_scenario scenario) {
+  return scenario_names[scenario];
+}
+
 static void put_string(FILE *out, const char *s) {
   fputc('"', out);
   for (; *s; s++) {
@@ -55,10 +65,24 @@ static void put_hijack_fields(FILE *out, const struct bm_cell *c) {
     fputs(", \"connections\": null", out);
 }
 
+static void put_bool(FILE *out, const char *name, int value) {
+  fprintf(out, ", \"%s\": %s", name,
+          value == BM_HOLDS_UNKNOWN ? "null"
+          : value                   ? "true"
+                                    : "false");
+}
+
+static void put_inherit_fields(FILE *out, const struct bm_cell *c) {
+  put_bool(out, "cloexec", c->cloexec);
+  put_field(out, "spawn", c->spawn->name);
+  put_bool(out, "child_holds_listener", c->child_holds_listener);
+  put_bool(out, "child_holds_loop", c->child_holds_loop);
+}
+
 static void put_cell(FILE *out, const struct bm_cell *c) {
   const char *family = cell_family(c);
   fputs("    {\"scenario\": ", out);
-  put_string(out, c->scenario == BM_SCENARIO_BIND ? "bind" : "hijack");
+  put_string(out, bm_scenario_name(c->scenario));
   put_field(out, "proto", bm_proto_name(c->proto));
   put_field(out, "family", family);
   put_field(out, "listener_option", c->listener_option->name);
@@ -81,6 +105,8 @@ static void put_cell(FILE *out, const struct bm_cell *c) {
     fprintf(out, ", \"os_error\": %d", c->os_error);
   if (c->scenario == BM_SCENARIO_HIJACK)
     put_hijack_fields(out, c);
+  if (c->scenario == BM_SCENARIO_INHERIT)
+    put_inherit_fields(out, c);
   if (c->reason[0])
     put_field(out, "reason", c->reason);
   fputc('}', out);

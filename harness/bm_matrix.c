@@ -1,5 +1,7 @@
 #include "bm_matrix.h"
 
+#include "bm_orphans.h"
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,9 +22,9 @@ struct run {
 };
 
 void bm_matrix_default_config(struct bm_matrix_config *c) {
-  static const char *const blog_states[] = {"LISTEN", "ESTABLISHED",
-                                            "ESTABLISHED_NO_LISTENER",
-                                            "FIN_WAIT_2", "TIME_WAIT"};
+  static const char *const default_states[] = {
+      "LISTEN",     "ESTABLISHED", "ESTABLISHED_NO_LISTENER",
+      "FIN_WAIT_2", "TIME_WAIT",   "CLOSED" /* inherit: nothing kept */};
   memset(c, 0, sizeof *c);
   c->scenarios[c->scenario_count++] = BM_SCENARIO_BIND;
   c->protos[c->proto_count++] = BM_TCP;
@@ -35,8 +37,12 @@ void bm_matrix_default_config(struct bm_matrix_config *c) {
   for (int i = 0; i < 4; i++)
     c->options[c->option_count++] = bm_option_at(i);
   c->users[c->user_count++] = 0;
-  for (int i = 0; i < 5; i++)
-    c->states[c->state_count++] = blog_states[i];
+  for (int i = 0; i < 6; i++)
+    c->states[c->state_count++] = default_states[i];
+  c->cloexecs[c->cloexec_count++] = 1;
+  c->cloexecs[c->cloexec_count++] = 0;
+  for (int i = 0; bm_spawn_at(i); i++)
+    c->spawns[c->spawn_count++] = bm_spawn_at(i);
   c->jobs = 2 * (int)uv_available_parallelism();
   c->timeout_ms = 2000;
 }
@@ -128,33 +134,82 @@ static void plan_probes(const struct bm_matrix_config *mc,
     }
 }
 
+/* An inherit sequence declares the one state its model gives (see
+ * bm_inherit_kind); it runs when that state is selected. */
+static unsigned inherit_steps(const struct bm_matrix_config *mc,
+                              const struct bm_sequence_kind *kind) {
+  for (int i = 0; i < mc->state_count; i++)
+    if (strcmp(mc->states[i], kind->steps[0].state) == 0)
+      return 1;
+  return 0;
+}
+
+/* One sequence: what every scenario's have in common. */
+static void plan_sequence(const struct bm_matrix_config *mc,
+                          enum bm_scenario scenario,
+                          const struct bm_address_pair *address,
+                          const struct bm_option *option,
+                          const struct bm_sequence_kind *kind, unsigned mask,
+                          struct bm_sequence_config *c) {
+  memset(c, 0, sizeof *c);
+  c->kind = kind;
+  c->scenario = scenario;
+  c->listener = address->listener;
+  c->probe = address->probe;
+  c->listener_option = option;
+  plan_probes(mc, option, c);
+  c->state_mask = mask;
+  c->timeout_ms = mc->timeout_ms;
+  c->verbose = mc->verbose;
+}
+
+/* The inherit sequences of one (protocol, address, option): one per flag
+ * and spawn method. Appends to out (when not NULL) from `count` on. */
+static int plan_inherit(const struct bm_matrix_config *mc, enum bm_proto proto,
+                        const struct bm_address_pair *address,
+                        const struct bm_option *option,
+                        struct bm_sequence_config *out, int count) {
+  for (int f = 0; f < mc->cloexec_count; f++)
+    for (int m = 0; m < mc->spawn_count; m++) {
+      const struct bm_sequence_kind *kind =
+          bm_inherit_kind(mc->cloexecs[f], mc->spawns[m]);
+      if (kind->proto != proto || !inherit_steps(mc, kind))
+        continue;
+      if (out) {
+        plan_sequence(mc, BM_SCENARIO_INHERIT, address, option, kind, 1,
+                      &out[count]);
+        out[count].cloexec = mc->cloexecs[f];
+        out[count].spawn = mc->spawns[m];
+      }
+      count++;
+    }
+  return count;
+}
+
 int bm_matrix_plan(const struct bm_matrix_config *mc,
                    struct bm_sequence_config *out) {
   int count = 0;
   for (int s = 0; s < mc->scenario_count; s++)
     for (int p = 0; p < mc->proto_count; p++)
       for (int a = 0; a < mc->address_count; a++)
-        for (int o = 0; o < mc->option_count; o++)
+        for (int o = 0; o < mc->option_count; o++) {
+          const struct bm_address_pair *address = &mc->addresses[a];
+          if (mc->scenarios[s] == BM_SCENARIO_INHERIT) {
+            count = plan_inherit(mc, mc->protos[p], address, mc->options[o],
+                                 out, count);
+            continue;
+          }
           for (int k = 0; k < bm_sequence_kind_count; k++) {
             const struct bm_sequence_kind *kind = &bm_sequence_kinds[k];
             unsigned mask = probed_steps(mc, mc->scenarios[s], kind);
             if (kind->proto != mc->protos[p] || mask == 0)
               continue;
-            if (out) {
-              struct bm_sequence_config *c = &out[count];
-              memset(c, 0, sizeof *c);
-              c->kind = kind;
-              c->scenario = mc->scenarios[s];
-              c->listener = mc->addresses[a].listener;
-              c->probe = mc->addresses[a].probe;
-              c->listener_option = mc->options[o];
-              plan_probes(mc, mc->options[o], c);
-              c->state_mask = mask;
-              c->timeout_ms = mc->timeout_ms;
-              c->verbose = mc->verbose;
-            }
+            if (out)
+              plan_sequence(mc, mc->scenarios[s], address, mc->options[o], kind,
+                            mask, &out[count]);
             count++;
           }
+        }
   return count;
 }
 
@@ -209,8 +264,10 @@ int bm_matrix_run(const struct bm_matrix_config *config,
     return UV_ENOMEM;
   run->jobs = config->jobs > 0 ? config->jobs : 1;
   bm_other_user_find(&run->other_user);
-  int err =
-      bm_child_sibling_path("bm-role", run->role_path, sizeof run->role_path);
+  int err = bm_orphans_adopt();
+  if (err == 0)
+    err =
+        bm_child_sibling_path("bm-role", run->role_path, sizeof run->role_path);
   if (err == 0)
     err = uv_loop_init(&run->loop);
   if (err != 0) {

@@ -1,7 +1,8 @@
 /* The whole matrix: one sequence per (scenario, protocol, address pair,
- * listener option, sequence kind), run several at a time (each has its own
- * port, so they are independent), stopped cleanly by Ctrl-C or SIGTERM with
- * every role killed and reaped. */
+ * listener option, sequence kind; inherit: close-on-exec flag and spawn
+ * method), run several at a time (each has its own port, so they are
+ * independent), stopped cleanly by Ctrl-C or SIGTERM with every role and
+ * every child a role left behind killed and reaped. */
 #ifndef BM_MATRIX_H
 #define BM_MATRIX_H
 
@@ -16,7 +17,7 @@ struct bm_address_pair {
 };
 
 struct bm_matrix_config {
-  enum bm_scenario scenarios[2];
+  enum bm_scenario scenarios[BM_SCENARIO_COUNT];
   int scenario_count;
   enum bm_proto protos[2];
   int proto_count;
@@ -32,13 +33,20 @@ struct bm_matrix_config {
   int user_count;
   const char *states[BM_MAX_LIST];
   int state_count;
+  /* Inherit: the listener's close-on-exec flag (1, 0) and how the server
+   * starts its child. */
+  int cloexecs[2];
+  int cloexec_count;
+  const struct bm_spawn_method *spawns[BM_MAX_LIST];
+  int spawn_count;
   int jobs;
   int timeout_ms;
   int verbose;
 };
 
 /* The blog's matrix: bind, TCP, 0.0.0.0 and [::], the four base options,
- * each probing with itself, as the same user, in the active-close states. */
+ * each probing with itself, as the same user, in the active-close states.
+ * For the inherit scenario: both flags, every spawn method, and CLOSED. */
 void bm_matrix_default_config(struct bm_matrix_config *config);
 
 /* The sequences of a run, in the order of their cells: fills `out` (when not

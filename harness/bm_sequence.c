@@ -1,7 +1,9 @@
 #include "bm_sequence.h"
 
+#include "bm_orphans.h"
 #include "bm_witness.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +59,9 @@ static void prefill_cells(struct bm_sequence *seq) {
       cell->probe_other_user = c->probes[p].other_user;
       cell->state = c->kind->steps[step].state;
       cell->os_error = BM_NO_OS_ERROR;
+      cell->cloexec = c->cloexec;
+      cell->spawn = c->spawn;
+      cell->child_holds_listener = cell->child_holds_loop = BM_HOLDS_UNKNOWN;
     }
   }
 }
@@ -90,15 +95,17 @@ static void fail(struct bm_sequence *seq, const char *fmt, const char *what) {
 
 struct reply {
   int ok;
-  int value;      /* with ok: the port, a count, or 0 */
-  char stage[32]; /* with !ok */
-  int error;      /* with !ok: OS error, or BM_UNSUPPORTED */
+  int value;         /* with ok: the port, a count, or 0 */
+  long long more[3]; /* an inherit server's: child pid, loop fd, listener */
+  char stage[32];    /* with !ok */
+  int error;         /* with !ok: OS error, or BM_UNSUPPORTED */
 };
 
 static int parse_reply(const char *line, struct reply *r) {
   char error[32];
   memset(r, 0, sizeof *r);
-  if (sscanf(line, "ok %d", &r->value) == 1) {
+  if (sscanf(line, "ok %d %lld %lld %lld", &r->value, &r->more[0], &r->more[1],
+             &r->more[2]) >= 1) {
     r->ok = 1;
     return 0;
   }
@@ -119,16 +126,29 @@ static void describe_failure(const struct reply *r, char *buf, size_t size) {
   snprintf(buf, size, "%s failed: %s (%d)", r->stage, name, r->error);
 }
 
+static void kill_all(struct bm_sequence *seq) {
+  for (int i = 0; i < CHILD_COUNT; i++)
+    bm_child_kill(&seq->children[i]);
+  if (seq->child.pid != 0)
+    uv_kill(seq->child.pid, SIGKILL);
+}
+
+static void abandon_child(struct bm_sequence *seq);
+
 static void on_deadline(uv_timer_t *timer) {
   struct bm_sequence *seq = timer->data;
   if (seq->finishing) {
-    for (int i = 0; i < CHILD_COUNT; i++)
-      bm_child_kill(&seq->children[i]);
+    kill_all(seq);
+    if (seq->child.pid != 0 && !bm_orphan_gone(seq->child.pid))
+      abandon_child(seq);
     return;
   }
   char why[64];
   snprintf(why, sizeof why, "%d ms", seq->config.timeout_ms);
-  fail(seq, "a role gave no answer within %s", why);
+  fail(seq,
+       seq->awaiting_exit ? "the server did not exit within %s"
+                          : "a role gave no answer within %s",
+       why);
 }
 
 static void await(struct bm_sequence *seq, struct bm_child *child) {
@@ -152,10 +172,11 @@ static int take_reply(struct bm_child *child, const char *line,
 }
 
 static int spawn(struct bm_sequence *seq, struct bm_child *child, char **argv,
-                 bm_child_line_cb on_line, const struct bm_child_user *user) {
+                 bm_child_line_cb on_line, const struct bm_child_user *user,
+                 uv_file pass_fd) {
   child->data = seq;
   child->on_line = on_line;
-  int err = bm_child_spawn(seq->loop, child, argv, user);
+  int err = bm_child_spawn(seq->loop, child, argv, user, pass_fd);
   if (err != 0) {
     fail(seq, "could not start bm-role: %s", uv_strerror(err));
     return err;
@@ -167,13 +188,16 @@ static int spawn(struct bm_sequence *seq, struct bm_child *child, char **argv,
 /* ---- the steps ------------------------------------------------------------
  */
 
-static void listener_unsupported(struct bm_sequence *seq, const char *why) {
+/* `what` (the listener option, the spawn method) is not on this OS. */
+static void unsupported(struct bm_sequence *seq, const char *what,
+                        const char *name, const char *why) {
   char reason[sizeof seq->cells[0].reason];
-  snprintf(reason, sizeof reason, "listener option %s: %s",
-           seq->config.listener_option->name, why);
+  snprintf(reason, sizeof reason, "%s %s: %s", what, name, why);
   settle_pending(seq, "unsupported", reason);
   finish(seq, 1);
 }
+
+static void await_inherit_exit(struct bm_sequence *seq, const struct reply *r);
 
 static void on_role_line(struct bm_child *child, const char *line) {
   struct bm_sequence *seq = child->data;
@@ -185,7 +209,10 @@ static void on_role_line(struct bm_child *child, const char *line) {
     char why[160];
     describe_failure(&r, why, sizeof why);
     if (seq->step == 0 && strcmp(r.stage, "setsockopt") == 0)
-      listener_unsupported(seq, why);
+      unsupported(seq, "listener option", seq->config.listener_option->name,
+                  why);
+    else if (strcmp(r.stage, "spawn") == 0 && r.error == BM_UNSUPPORTED)
+      unsupported(seq, "spawn method", seq->config.spawn->name, why);
     else if (strcmp(r.stage, "filter") == 0 && r.error == BM_UNSUPPORTED)
       fail(seq, "the harness cannot hold this state on this OS: %s", why);
     else
@@ -194,6 +221,11 @@ static void on_role_line(struct bm_child *child, const char *line) {
   }
   if (req->command == NULL && req->role == BM_ROLE_CLIENT)
     seq->peer_port = r.value;
+  if (req->command == NULL && req->role == BM_ROLE_SERVER &&
+      seq->config.scenario == BM_SCENARIO_INHERIT) {
+    await_inherit_exit(seq, &r);
+    return;
+  }
   if (req->command == NULL && req->role == BM_ROLE_SERVER) {
     seq->port = r.value;
     if (seq->config.verbose)
@@ -203,6 +235,132 @@ static void on_role_line(struct bm_child *child, const char *line) {
   }
   seq->request++;
   do_request(seq);
+}
+
+/* ---- inherit: the server's child ------------------------------------------
+ */
+
+static void close_file(struct bm_sequence *seq, uv_file fd) {
+  uv_fs_t req;
+  uv_fs_close(seq->loop, &req, fd, NULL);
+  uv_fs_req_cleanup(&req);
+}
+
+static void on_inherit_server_closed(struct bm_child *child);
+
+/* The server gets the read end of the hold pipe as its descriptor 3 and
+ * hands it on to its child as the child's input. */
+static void start_inherit_server(struct bm_sequence *seq, char *port) {
+  const struct bm_sequence_config *c = &seq->config;
+  uv_file hold[2]; /* both close-on-exec: no other role gets either end */
+  int err = uv_pipe(hold, 0, 0);
+  if (err != 0) {
+    fail(seq, "no pipe for the server's child: %s", uv_strerror(err));
+    return;
+  }
+  seq->hold_pipe = hold[1];
+  char *argv[] = {(char *)c->role_path,
+                  "inherit",
+                  (char *)bm_proto_name(c->kind->proto),
+                  (char *)bm_endpoint_name(&c->listener),
+                  (char *)c->listener_option->name,
+                  port,
+                  c->cloexec ? "true" : "false",
+                  (char *)c->spawn->name,
+                  NULL};
+  seq->children[SERVER].on_closed = on_inherit_server_closed;
+  spawn(seq, &seq->children[SERVER], argv, on_role_line, NULL, hold[0]);
+  close_file(seq, hold[0]); /* the server's copy is the child's */
+}
+
+/* The server named its child and now exits; its deadline still runs.
+ * The pid is to be killed: it must be the server's own child (so never 0,
+ * -1 or init), whatever a role says. */
+static void await_inherit_exit(struct bm_sequence *seq, const struct reply *r) {
+  uv_pid_t server = uv_process_get_pid(&seq->children[SERVER].process);
+  if (r->more[0] <= 1 || r->more[0] > INT_MAX ||
+      !bm_orphan_is_child_of((uv_pid_t)r->more[0], server)) {
+    char pid[32];
+    snprintf(pid, sizeof pid, "%lld", r->more[0]);
+    fail(seq, "the server named %s as its child, which it is not", pid);
+    return;
+  }
+  seq->port = r->value;
+  seq->child.pid = (uv_pid_t)r->more[0];
+  seq->child.loop_fd = (int)r->more[1];
+  seq->child.listener_id = (unsigned long long)r->more[2];
+  seq->awaiting_exit = 1;
+  uv_timer_start(&seq->deadline, on_deadline, (uint64_t)seq->config.timeout_ms,
+                 0);
+  if (seq->config.verbose)
+    fprintf(stderr,
+            "bindmatrix: inherit %s %s %s %s: child %d, listening on port "
+            "%d\n",
+            bm_endpoint_name(&seq->config.listener),
+            seq->config.listener_option->name, seq->config.spawn->name,
+            seq->config.cloexec ? "cloexec" : "no-cloexec", (int)seq->child.pid,
+            seq->port);
+}
+
+/* Once the server is gone, the port shows what its child kept. */
+static void on_inherit_server_closed(struct bm_child *child) {
+  struct bm_sequence *seq = child->data;
+  if (seq->finishing) {
+    check_done(seq);
+    return;
+  }
+  if (!seq->awaiting_exit) {
+    fail(seq, "the server exited without naming its child%s", "");
+    return;
+  }
+  seq->awaiting_exit = 0;
+  uv_timer_stop(&seq->deadline);
+  seq->request++;
+  do_request(seq);
+}
+
+/* What the child holds, read from the OS. It must tell the port's story:
+ * the child holds the listener exactly when the port is LISTEN. Where the
+ * OS cannot say, the witness does: nobody else has the port. */
+static int check_holding(struct bm_sequence *seq, const char *state) {
+  struct bm_holding held;
+  int err = bm_holder_read(&seq->child, &held);
+  if (err != 0) {
+    char why[64];
+    bm_error_name(err, why, sizeof why);
+    fail(seq, "could not look into the server's child: %s", why);
+    return -1;
+  }
+  if (!held.alive) {
+    fail(seq, "the server's child ended before it was looked into%s", "");
+    return -1;
+  }
+  int listening = strcmp(state, "LISTEN") == 0;
+  if (held.listener == BM_HOLDS_UNKNOWN)
+    held.listener = listening;
+  for (int p = 0; p < seq->config.probe_count; p++) {
+    struct bm_cell *cell = cell_at(seq, seq->step, p);
+    cell->child_holds_listener = held.listener;
+    cell->child_holds_loop = held.loop;
+  }
+  if (held.listener != listening) {
+    fail(seq,
+         listening ? "the port is %s, but the child does not hold the listener"
+                   : "the child holds the listener, but the port is %s",
+         state);
+    return -1;
+  }
+  return 0;
+}
+
+/* Killed whatever happened; the hold pipe's end ends it too, and any child
+ * the server started but could not name. */
+static void end_inherit_child(struct bm_sequence *seq) {
+  if (seq->child.pid != 0)
+    uv_kill(seq->child.pid, SIGKILL);
+  if (seq->hold_pipe >= 0)
+    close_file(seq, seq->hold_pipe);
+  seq->hold_pipe = -1;
 }
 
 static void start_role(struct bm_sequence *seq, enum bm_role_kind kind) {
@@ -225,8 +383,11 @@ static void start_role(struct bm_sequence *seq, enum bm_role_kind kind) {
                     NULL};
   char *client[] = {(char *)c->role_path, "client",
                     (char *)bm_endpoint_name(&c->listener), port, NULL};
-  spawn(seq, &seq->children[kind], kind == BM_ROLE_SERVER ? server : client,
-        on_role_line, NULL);
+  if (kind == BM_ROLE_SERVER && c->scenario == BM_SCENARIO_INHERIT)
+    start_inherit_server(seq, port);
+  else
+    spawn(seq, &seq->children[kind], kind == BM_ROLE_SERVER ? server : client,
+          on_role_line, NULL, -1);
 }
 
 static void check_witness(uv_timer_t *timer);
@@ -297,6 +458,9 @@ static void check_witness(uv_timer_t *timer) {
     fail(seq, "%s", why);
     return;
   }
+  if (seq->config.scenario == BM_SCENARIO_INHERIT &&
+      check_holding(seq, declared) != 0)
+    return;
   seq->probe_index = 0;
   next_probe(seq);
 }
@@ -387,7 +551,7 @@ static void spawn_probe(struct bm_sequence *seq) {
                   NULL};
   seq->children[PROBE].on_closed = on_probe_closed;
   spawn(seq, &seq->children[PROBE], argv, on_probe_line,
-        spec->other_user ? &c->other_user->user : NULL);
+        spec->other_user ? &c->other_user->user : NULL, -1);
 }
 
 static void next_probe(struct bm_sequence *seq) {
@@ -461,7 +625,7 @@ static void hijack_connect(struct bm_sequence *seq) {
   seq->children[PROBE].on_line = on_hijack_line;
   seq->children[SERVER].on_line = on_hijack_line;
   seq->children[CONNECTOR].on_closed = on_probe_closed;
-  spawn(seq, &seq->children[CONNECTOR], argv, on_hijack_line, NULL);
+  spawn(seq, &seq->children[CONNECTOR], argv, on_hijack_line, NULL, -1);
 }
 
 /* ---- moving on, and the end ---------------------------------------------- */
@@ -490,12 +654,37 @@ static void on_timer_closed(uv_handle_t *handle) {
     seq->on_done(seq);
 }
 
+static void on_reap_poll(uv_timer_t *timer) { check_done(timer->data); }
+
+/* A child that outlives its kill by a whole deadline breaks the promise
+ * that nothing a cell starts outlives it: every cell of the sequence says
+ * so, whatever it measured. */
+static void abandon_child(struct bm_sequence *seq) {
+  char reason[sizeof seq->cells[0].reason];
+  snprintf(reason, sizeof reason,
+           "the server's child %d did not end within %d ms of its kill",
+           (int)seq->child.pid, seq->config.timeout_ms);
+  for (int i = 0; i < seq->cell_count; i++) {
+    SET(seq->cells[i].outcome, "invalid");
+    SET(seq->cells[i].reason, reason);
+  }
+  seq->child.pid = 0;
+  check_done(seq);
+}
+
+/* Done when every role has exited and the inherit child (the harness's
+ * once its parent, the server, has gone) is reaped. */
 static void check_done(struct bm_sequence *seq) {
   for (int i = 0; i < CHILD_COUNT; i++)
     if (bm_child_running(&seq->children[i]))
       return;
   if (uv_is_closing((uv_handle_t *)&seq->deadline))
     return;
+  if (seq->child.pid != 0 && !bm_orphan_gone(seq->child.pid)) {
+    uv_timer_start(&seq->poll, on_reap_poll, 1, 0);
+    return;
+  }
+  seq->child.pid = 0;
   uv_close((uv_handle_t *)&seq->deadline, on_timer_closed);
   uv_close((uv_handle_t *)&seq->poll, on_timer_closed);
 }
@@ -523,6 +712,7 @@ static void finish(struct bm_sequence *seq, int kill_roles) {
       bm_child_kill(&seq->children[i]);
     bm_child_end(&seq->children[i]);
   }
+  end_inherit_child(seq);
   check_done(seq);
 }
 
@@ -544,8 +734,10 @@ void bm_sequence_start(uv_loop_t *loop, struct bm_sequence *seq) {
   seq->cell_count = bm_sequence_cell_count(&seq->config);
   seq->step = seq->request = seq->probe_index = seq->port = 0;
   seq->peer_port = seq->hijack_phase = seq->first_count = 0;
-  seq->finishing = 0;
+  seq->finishing = seq->awaiting_exit = 0;
   seq->waiting_on = NULL;
+  memset(&seq->child, 0, sizeof seq->child);
+  seq->hold_pipe = -1;
   seq->children[SERVER].on_closed = on_role_closed;
   seq->children[CLIENT].on_closed = on_role_closed;
   uv_timer_init(loop, &seq->deadline);

@@ -1,6 +1,9 @@
 /* One run of a state sequence on a fresh port: a server with the listener
  * option, a client, and after each selected state one probe process per
- * probe (option and user): a bind, or for a hijack a second listener.
+ * probe (option and user): a bind, or for a hijack a second listener. For
+ * an inherit cell the server starts a child and exits; the port's state
+ * and what the child holds are read before the probes, and the child is
+ * killed and reaped at the end, whatever happened.
  * Every wait has a deadline; a missed one makes cells invalid with a reason
  * and ends the sequence, never hangs it. */
 #ifndef BM_SEQUENCE_H
@@ -8,6 +11,7 @@
 
 #include "bm_cell.h"
 #include "bm_child.h"
+#include "bm_holder.h"
 #include "bm_ports.h"
 #include "bm_steps.h"
 #include "bm_user.h"
@@ -31,6 +35,10 @@ struct bm_sequence_config {
   struct bm_probe_spec probes[BM_MAX_PROBES];
   int probe_count;
   unsigned state_mask; /* bit i: probe after kind->steps[i] */
+  /* Inherit: the listener's close-on-exec flag, and how the server starts
+   * the child that may keep it. */
+  int cloexec;
+  const struct bm_spawn_method *spawn;
   int timeout_ms;
   const char *role_path; /* bm-role */
   const struct bm_other_user *other_user;
@@ -66,6 +74,13 @@ struct bm_sequence {
   int peer_port; /* the client's, once it has connected */
   int finishing;
   int open_timers;
+  /* Inherit: the child the server leaves behind (pid 0 until the server
+   * names it, and again once it is reaped), and the write end of the pipe
+   * that is the child's input (-1: closed), so that the child ends with
+   * the harness however the harness ends. */
+  struct bm_holder_query child;
+  uv_file hold_pipe;
+  int awaiting_exit; /* the server has answered; now it must exit */
 };
 
 /* The number of cells a config produces. */

@@ -41,6 +41,27 @@ const struct bm_sequence_kind bm_sequence_kinds[] = {
 const int bm_sequence_kind_count =
     (int)(sizeof bm_sequence_kinds / sizeof bm_sequence_kinds[0]);
 
+static const struct bm_step inherited[] = {
+    {"LISTEN", 1, {{BM_ROLE_SERVER, NULL}}},
+};
+
+static const struct bm_step not_inherited[] = {
+    {"CLOSED", 1, {{BM_ROLE_SERVER, NULL}}},
+};
+
+const struct bm_sequence_kind bm_inherit_kinds[] = {
+    {"inherited", BM_TCP, STEPS(inherited)},
+    {"not-inherited", BM_TCP, STEPS(not_inherited)},
+};
+
+const int bm_inherit_kind_count =
+    (int)(sizeof bm_inherit_kinds / sizeof bm_inherit_kinds[0]);
+
+const struct bm_sequence_kind *
+bm_inherit_kind(int cloexec, const struct bm_spawn_method *m) {
+  return &bm_inherit_kinds[!cloexec && m->passes_inheritable ? 0 : 1];
+}
+
 int bm_step_find(const struct bm_sequence_kind *kind, const char *state) {
   for (int i = 0; i < kind->step_count; i++)
     if (strcmp(kind->steps[i].state, state) == 0)

@@ -4,6 +4,7 @@
 #define BM_STEPS_H
 
 #include "bm_sock.h"
+#include "bm_spawn.h"
 
 enum bm_role_kind { BM_ROLE_SERVER, BM_ROLE_CLIENT };
 
@@ -30,6 +31,18 @@ struct bm_sequence_kind {
 /* tcp active close (the blog's), tcp passive close, udp. */
 extern const struct bm_sequence_kind bm_sequence_kinds[];
 extern const int bm_sequence_kind_count;
+
+/* The inherit scenario's: the server starts a child and exits. What is left
+ * on the port is the listener if the child inherited it (LISTEN), or
+ * nothing (CLOSED). */
+extern const struct bm_sequence_kind bm_inherit_kinds[];
+extern const int bm_inherit_kind_count;
+
+/* The kind an inherit cell declares: the child inherits the listener when
+ * the listener is not close-on-exec and the method passes inheritable
+ * descriptors. The witness then checks that model against the OS. */
+const struct bm_sequence_kind *bm_inherit_kind(int cloexec,
+                                               const struct bm_spawn_method *m);
 
 /* The step index of `state` in `kind`, or -1. */
 int bm_step_find(const struct bm_sequence_kind *kind, const char *state);

@@ -3,13 +3,16 @@
  *
  *   bindmatrix matrix [--scenarios L] [--protos L] [--families L]
  *                     [--addresses L] [--options L] [--probe-options L]
- *                     [--users L] [--states L] [--jobs N] [--timeout-ms N]
- *                     [--out FILE] [--verbose]
+ *                     [--users L] [--states L] [--cloexec L] [--spawns L]
+ *                     [--jobs N] [--timeout-ms N] [--out FILE] [--verbose]
  *   bindmatrix bench  [the same flags] [--rounds N]
  *   bindmatrix list
  *
  * L is a comma-separated list of names; `bindmatrix list` prints them all.
  * An address is LISTENER/PROBE, two endpoint names, e.g. [::]dual/0.0.0.0.
+ * --cloexec (true,false) and --spawns (e.g. fork-exec,uv_spawn) are the
+ * inherit scenario's: the listener's close-on-exec flag, and how the
+ * server starts the child that may keep it.
  * Without flags: the blog's matrix (see bm_matrix_default_config).
  * Exit status: 0 done, 1 the harness could not run, 2 a usage error,
  * 128+N interrupted by signal N (every role killed, nothing written). */
@@ -22,8 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const scenario_names[] = {"bind", "hijack"};
 static const char *const user_names[] = {"same", "other"};
+static const char *const cloexec_names[] = {"false", "true"}; /* 0, 1 */
 
 static int usage_error(const char *fmt, const char *arg) {
   fputs("bindmatrix: ", stderr);
@@ -33,9 +36,11 @@ static int usage_error(const char *fmt, const char *arg) {
 }
 
 static void list_names(void) {
+  for (int i = 0; i < BM_SCENARIO_COUNT; i++)
+    printf("scenario %s\n", bm_scenario_name((enum bm_scenario)i));
   for (int i = 0; i < 2; i++)
-    printf("scenario %s\nproto %s\nuser %s\n", scenario_names[i],
-           bm_proto_name((enum bm_proto)i), user_names[i]);
+    printf("proto %s\nuser %s\ncloexec %s\n", bm_proto_name((enum bm_proto)i),
+           user_names[i], cloexec_names[i]);
   printf("family ipv4\nfamily ipv6\n");
   for (int i = 0; bm_endpoint_at(i); i++)
     printf("endpoint %s\n", bm_endpoint_name(bm_endpoint_at(i)));
@@ -47,6 +52,13 @@ static void list_names(void) {
                           bm_sequence_kinds[k].steps[s].state) ==
           &bm_sequence_kinds[k])
         printf("state %s\n", bm_sequence_kinds[k].steps[s].state);
+  for (int k = 0; k < bm_inherit_kind_count; k++)
+    if (!bm_kind_probing(bm_inherit_kinds[k].proto,
+                         bm_inherit_kinds[k].steps[0].state))
+      printf("state %s\n", /* CLOSED: no other kind has it */
+             bm_inherit_kinds[k].steps[0].state);
+  for (int i = 0; bm_spawn_at(i); i++)
+    printf("spawn %s\n", bm_spawn_at(i)->name);
 }
 
 /* ---- lists of names -------------------------------------------------------
@@ -63,9 +75,24 @@ static int name_index(const char *const *names, int count, const char *name) {
 }
 
 static int find_scenario(const char *name, void *out, int index) {
-  int i = name_index(scenario_names, 2, name);
-  ((enum bm_scenario *)out)[index] = (enum bm_scenario)i;
+  for (int i = 0; i < BM_SCENARIO_COUNT; i++)
+    if (strcmp(bm_scenario_name((enum bm_scenario)i), name) == 0) {
+      ((enum bm_scenario *)out)[index] = (enum bm_scenario)i;
+      return 0;
+    }
+  return -1;
+}
+
+static int find_cloexec(const char *name, void *out, int index) {
+  int i = name_index(cloexec_names, 2, name);
+  ((int *)out)[index] = i;
   return i < 0 ? -1 : 0;
+}
+
+static int find_spawn(const char *name, void *out, int index) {
+  const struct bm_spawn_method *m = bm_spawn_find(name);
+  ((const struct bm_spawn_method **)out)[index] = m;
+  return m ? 0 : -1;
 }
 
 static int find_user(const char *name, void *out, int index) {
@@ -84,15 +111,24 @@ static int find_option(const char *name, void *out, int index) {
   return opt ? 0 : -1;
 }
 
-static int find_state(const char *name, void *out, int index) {
-  for (int k = 0; k < bm_sequence_kind_count; k++) {
-    int step = bm_step_find(&bm_sequence_kinds[k], name);
+static int find_state_in(const struct bm_sequence_kind *kinds, int count,
+                         const char *name, const char **out) {
+  for (int k = 0; k < count; k++) {
+    int step = bm_step_find(&kinds[k], name);
     if (step >= 0) {
-      ((const char **)out)[index] = bm_sequence_kinds[k].steps[step].state;
+      *out = kinds[k].steps[step].state;
       return 0;
     }
   }
   return -1;
+}
+
+static int find_state(const char *name, void *out, int index) {
+  const char **state = &((const char **)out)[index];
+  if (find_state_in(bm_sequence_kinds, bm_sequence_kind_count, name, state) ==
+      0)
+    return 0;
+  return find_state_in(bm_inherit_kinds, bm_inherit_kind_count, name, state);
 }
 
 /* "LISTENER/PROBE" */
@@ -167,7 +203,7 @@ struct list_flag {
 
 static const struct list_flag list_flags[] = {
     LIST("--scenarios", "scenario", find_scenario, scenarios, scenario_count,
-         2),
+         BM_SCENARIO_COUNT),
     LIST("--protos", "proto", find_proto, protos, proto_count, 2),
     LIST("--families", "family", find_family, addresses, address_count, 2),
     LIST("--addresses", "address", find_address, addresses, address_count,
@@ -178,6 +214,10 @@ static const struct list_flag list_flags[] = {
          probe_option_count, BM_MAX_LIST),
     LIST("--users", "user", find_user, users, user_count, 2),
     LIST("--states", "state", find_state, states, state_count, BM_MAX_LIST),
+    LIST("--cloexec", "cloexec value", find_cloexec, cloexecs, cloexec_count,
+         2),
+    LIST("--spawns", "spawn method", find_spawn, spawns, spawn_count,
+         BM_MAX_LIST),
 };
 
 static int parse_list_flag(const char *flag, char *value,

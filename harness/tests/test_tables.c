@@ -1,10 +1,12 @@
 /* The harness's name tables, one line per case with the expected answer
- * beside it: options, error names, witnessed-state names, role stages and
- * the state sequence. */
+ * beside it: options, error names, witnessed-state names, role stages, the
+ * state sequence, and the spawn methods with the state each inherit cell
+ * declares. */
 #include "../bm_cell.h"
 #include "../bm_options.h"
 #include "../bm_roles.h"
 #include "../bm_sock.h"
+#include "../bm_spawn.h"
 #include "../bm_steps.h"
 #include "../bm_witness.h"
 #include "tap.h"
@@ -154,6 +156,44 @@ static void test_states_and_sequences(void) {
   }
 }
 
+/* An inherit cell declares LISTEN when the child keeps the listener: it is
+ * not close-on-exec and the method passes inheritable descriptors. */
+static void test_spawn_methods(void) {
+  static const struct {
+    const char *name;
+    int known;
+    int cloexec;
+    const char *declared;
+  } cases[] = {
+      {"fork-exec", 1, 0, "LISTEN"},
+      {"fork-exec", 1, 1, "CLOSED"},
+      {"posix_spawn", 1, 0, "LISTEN"},
+      {"uv_spawn", 1, 0, "LISTEN"},
+      {"uv_spawn", 1, 1, "CLOSED"},
+      {"CreateProcess-inherit", 1, 0, "LISTEN"},
+      {"CreateProcess-noinherit", 1, 0, "CLOSED"}, /* passes nothing */
+      {"CreateProcess-noinherit", 1, 1, "CLOSED"},
+      {"vfork", 0, 0, NULL},
+      {"Fork-Exec", 0, 0, NULL}, /* names are exact */
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    const struct bm_spawn_method *m = bm_spawn_find(cases[i].name);
+    char what[96];
+    snprintf(what, sizeof what, "spawn method '%s' known", cases[i].name);
+    tap_check_int(what, m != NULL, cases[i].known);
+    if (!m)
+      continue;
+    snprintf(what, sizeof what, "%s, cloexec %d declares %s", cases[i].name,
+             cases[i].cloexec, cases[i].declared);
+    tap_check_str(what, bm_inherit_kind(cases[i].cloexec, m)->steps[0].state,
+                  cases[i].declared);
+  }
+  for (int i = 0; bm_spawn_at(i); i++)
+    tap_check_str("bm_spawn_at round-trips through bm_spawn_find",
+                  bm_spawn_find(bm_spawn_at(i)->name)->name,
+                  bm_spawn_at(i)->name);
+}
+
 static void test_endpoints(void) {
   static const struct {
     const char *name;
@@ -190,5 +230,6 @@ int main(void) {
   test_stages();
   test_states_and_sequences();
   test_endpoints();
+  test_spawn_methods();
   return tap_done();
 }
