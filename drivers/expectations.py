@@ -5,8 +5,9 @@ fields all equal the cell's wins. A field left out matches anything; a list
 matches any of its values; "@name" stands for the list [sets].name. Two
 fields are shorthands: "option" (listener and probe option both) and
 "address" ("LISTENER/PROBE" endpoints). The measured fields of a row
-(outcome, and for hijacks listen_outcome and reached) are what is expected;
-every row names its sources, each defined in the file's [sources] table.
+(outcome; for hijacks listen_outcome and reached; for inherit cells
+child_holds_listener and child_holds_loop) are what is expected; every row
+names its sources, each defined in the file's [sources] table.
 """
 import tomllib
 from pathlib import Path
@@ -14,7 +15,8 @@ from typing import NamedTuple, Optional
 
 EXPECTED_DIR = Path(__file__).resolve().parent.parent / "scenarios" / "expected"
 
-EXPECTED_FIELDS = ("outcome", "listen_outcome", "reached")
+EXPECTED_FIELDS = ("outcome", "listen_outcome", "reached",
+                   "child_holds_listener", "child_holds_loop")
 ROW_ONLY = (*EXPECTED_FIELDS, "source", "note")
 
 
@@ -26,7 +28,7 @@ class Expectation(NamedTuple):
     outcome: str
     source: str
     note: Optional[str]
-    extra: dict  # other expected measured fields: listen_outcome, reached
+    extra: dict  # the other expected measured fields, e.g. reached
 
 
 def _cell_values(cell, field):

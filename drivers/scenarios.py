@@ -11,13 +11,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO_DIR = ROOT / "scenarios"
-SCENARIO_NAMES = ("bind", "hijack")
+SCENARIO_NAMES = ("bind", "hijack", "inherit")
 
 # The fields that say which cell a result is; the others (family and the
 # address kinds follow from the endpoints; witnessed_state, outcome, ...)
-# describe it or were measured.
+# describe it or were measured. cloexec and spawn are the inherit
+# scenario's; other cells have none (None).
 KEY_FIELDS = ("scenario", "proto", "listener_endpoint", "probe_endpoint",
-              "listener_option", "probe_option", "probe_user", "state")
+              "listener_option", "probe_option", "probe_user", "state",
+              "cloexec", "spawn")
 
 REQUIRED = ("scenario", "protos", "addresses", "options", "probe_options",
             "users", "states")
@@ -44,6 +46,12 @@ def address_family(address):
         else "dualstack"
 
 
+def value_name(value):
+    """A dimension's value as filters and the harness spell it: true and
+    false for the close-on-exec flag."""
+    return str(value).lower() if isinstance(value, bool) else value
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -53,6 +61,27 @@ class Scenario:
     probe_options: tuple
     users: tuple
     states: dict  # proto -> tuple of states
+    # The inherit scenario's: the listener's close-on-exec flag, how the
+    # server starts its child, and the methods that pass it no descriptor.
+    cloexec: tuple = ()
+    spawns: tuple = ()
+    spawns_passing_nothing: tuple = ()
+
+    def declared_state(self, cloexec, spawn):
+        """What an inherit cell leaves on the port, by the model the witness
+        checks: the child keeps the listener unless it is close-on-exec or
+        the method passes nothing."""
+        kept = not cloexec and spawn not in self.spawns_passing_nothing
+        return "LISTEN" if kept else "CLOSED"
+
+    def _inheritance(self):
+        """(key fields, declared state) of each inherit combination; for
+        other scenarios one empty combination, their states all listed."""
+        if not self.spawns:
+            return [({}, None)]
+        return [({"cloexec": cloexec, "spawn": spawn},
+                 self.declared_state(cloexec, spawn))
+                for cloexec in self.cloexec for spawn in self.spawns]
 
     def cells(self):
         """Every cell key of the scenario."""
@@ -61,24 +90,30 @@ class Scenario:
              "listener_endpoint": address.split("/")[0],
              "probe_endpoint": address.split("/")[1],
              "listener_option": option, "probe_option": probe,
-             "probe_user": user, "state": state}
+             "probe_user": user, "state": state, **inheritance}
             for proto in self.protos
             for address in self.addresses
             for option in self.options
             for probe in self.probe_options
             for user in self.users
+            for inheritance, declared in self._inheritance()
             for state in self.states.get(proto, ())
+            if declared in (None, state)
         ]
 
     def harness_args(self):
         states = [s for p in self.protos for s in self.states.get(p, ())]
-        return ["matrix", "--scenarios", self.name,
+        args = ["matrix", "--scenarios", self.name,
                 "--protos", ",".join(self.protos),
                 "--addresses", ",".join(self.addresses),
                 "--options", ",".join(self.options),
                 "--probe-options", ",".join(self.probe_options),
                 "--users", ",".join(self.users),
                 "--states", ",".join(dict.fromkeys(states))]
+        if self.spawns:
+            args += ["--cloexec", ",".join(map(value_name, self.cloexec)),
+                     "--spawns", ",".join(self.spawns)]
+        return args
 
     def narrowed(self, field, values):
         """The scenario with one dimension narrowed to `values` (checked by
@@ -96,14 +131,15 @@ class Scenario:
                 for p, states in self.states.items()})
         attribute = FILTER_FIELDS[field]
         return replace(self, **{attribute: tuple(
-            v for v in getattr(self, attribute) if v in values)})
+            v for v in getattr(self, attribute) if value_name(v) in values)})
 
 
 # Filter fields that narrow one list of the scenario (besides family, state
 # and option, which narrows both option lists).
 FILTER_FIELDS = {"proto": "protos", "address": "addresses",
                  "listener_option": "options", "probe_option": "probe_options",
-                 "probe_user": "users"}
+                 "probe_user": "users", "cloexec": "cloexec",
+                 "spawn": "spawns"}
 
 
 def _read(path):
@@ -126,7 +162,10 @@ def load(name, directory=SCENARIO_DIR):
         addresses=tuple(data["addresses"]), options=tuple(data["options"]),
         probe_options=tuple(data["probe_options"]),
         users=tuple(data["users"]),
-        states={p: tuple(s) for p, s in data["states"].items()})
+        states={p: tuple(s) for p, s in data["states"].items()},
+        cloexec=tuple(data.get("cloexec", ())),
+        spawns=tuple(data.get("spawns", ())),
+        spawns_passing_nothing=tuple(data.get("spawns_passing_nothing", ())))
 
 
 def load_all(directory=SCENARIO_DIR):
@@ -140,7 +179,7 @@ def known_values(scenarios):
     for s in scenarios:
         values["scenario"].add(s.name)
         for field, attribute in FILTER_FIELDS.items():
-            values[field].update(getattr(s, attribute))
+            values[field].update(map(value_name, getattr(s, attribute)))
         values["option"].update(s.options, s.probe_options)
         values["family"].update(address_family(a) for a in s.addresses)
         for states in s.states.values():
@@ -178,12 +217,20 @@ def cell_key(cell):
 def cell_id(cell):
     """Reads like the table: tcp-ipv4-SO_REUSEADDR-TIME_WAIT. A probe option
     that differs follows the listener's (default/SO_REUSEADDR); addresses
-    other than the blog's, another user and a hijack are spelled out."""
+    other than the blog's, another user and a hijack are spelled out. An
+    inherit cell names its spawn method and flag instead of its state,
+    which follows from them: inherit-tcp-ipv4-uv_spawn-no-cloexec-default."""
     address = f"{cell['listener_endpoint']}/{cell['probe_endpoint']}"
     options = cell["listener_option"]
     if cell["probe_option"] != options:
         options += "/" + cell["probe_option"]
-    parts = [cell["proto"], address_family(address), options, cell["state"]]
+    if cell.get("spawn"):
+        flag = "cloexec" if cell["cloexec"] else "no-cloexec"
+        parts = [cell["proto"], address_family(address), cell["spawn"], flag,
+                 options]
+    else:
+        parts = [cell["proto"], address_family(address), options,
+                 cell["state"]]
     if address not in PLAIN_ADDRESSES:
         parts.append(address)
     if cell["probe_user"] != "same":

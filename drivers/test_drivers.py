@@ -31,6 +31,12 @@ def cell(**fields):
     ({"scenario": "hijack", "state": "LISTEN", "probe_endpoint": "127.0.0.1"},
      "hijack-tcp-ipv4-SO_REUSEADDR-LISTEN-0.0.0.0/127.0.0.1"),
     ({"proto": "udp", "state": "BOUND"}, "udp-ipv4-SO_REUSEADDR-BOUND"),
+    ({"scenario": "inherit", "listener_option": "default", "state": "LISTEN",
+      "cloexec": False, "spawn": "uv_spawn"},
+     "inherit-tcp-ipv4-uv_spawn-no-cloexec-default/SO_REUSEADDR"),
+    ({"scenario": "inherit", "state": "CLOSED", "cloexec": True,
+      "spawn": "fork-exec"},
+     "inherit-tcp-ipv4-fork-exec-cloexec-SO_REUSEADDR"),
 ])
 def test_cell_ids_read_like_the_table(fields, want):
     assert scenarios.cell_id(cell(**fields)) == want
@@ -39,21 +45,48 @@ def test_cell_ids_read_like_the_table(fields, want):
 def test_the_scenarios_expand_to_every_combination_with_unique_ids():
     for s in scenarios.load_all():
         cells = s.cells()
-        states = sum(len(s.states.get(p, ())) for p in s.protos)
+        # An inherit combination (flag, method) declares one of its states.
+        states = sum(len(s.states.get(p, ())) for p in s.protos) \
+            if not s.spawns else len(s.protos) * len(s.cloexec) * len(s.spawns)
         assert len(cells) == (len(s.addresses) * len(s.options)
                               * len(s.probe_options) * len(s.users) * states)
         assert len({scenarios.cell_id(c) for c in cells}) == len(cells)
+        assert len({scenarios.cell_key(c) for c in cells}) == len(cells)
+
+
+@pytest.mark.parametrize("cloexec, spawn, state", [
+    (True, "fork-exec", "CLOSED"),
+    (False, "fork-exec", "LISTEN"),
+    (False, "uv_spawn", "LISTEN"),
+    (False, "CreateProcess-inherit", "LISTEN"),
+    (False, "CreateProcess-noinherit", "CLOSED"),  # passes nothing at all
+    (True, "CreateProcess-noinherit", "CLOSED"),
+])
+def test_inherit_cells_declare_the_state_of_the_model(cloexec, spawn, state):
+    [cell] = [c for c in scenarios.load("inherit").cells()
+              if (c["cloexec"], c["spawn"]) == (cloexec, spawn)
+              and c["listener_option"] == c["probe_option"] == "default"]
+    assert cell["state"] == state
+
+
+def test_cells_of_other_scenarios_have_no_inherit_fields():
+    key = scenarios.cell_key(cell())
+    assert key[-2:] == (None, None)  # as the harness writes them: absent
 
 
 @pytest.mark.parametrize("expr, counts", [
     ("proto=udp", {"bind": 18 * 49 * 2}),
     ("option=SO_REUSEADDR address=0.0.0.0/0.0.0.0 probe_user=same",
-     {"bind": 8, "hijack": 1}),
+     {"bind": 8, "hijack": 1, "inherit": 2 * 5}),
     ("scenario=hijack family=dualstack option=default probe_user=other",
      {"hijack": 7}),
     ("state=TIME_WAIT,FIN_WAIT_2 proto=tcp family=ipv4 "
      "listener_option=default probe_option=default probe_user=same",
      {"bind": 2 * 4}),
+    ("scenario=inherit cloexec=false spawn=fork-exec,uv_spawn",
+     {"inherit": 2 * 7 * 7}),
+    ("scenario=inherit state=CLOSED option=default",
+     {"inherit": 5 + 1}),  # every method with the flag; without, one
 ])
 def test_filters_narrow_the_scenarios(expr, counts):
     chosen = scenarios.parse_filter(expr, scenarios.load_all())
@@ -64,6 +97,8 @@ def test_filters_narrow_the_scenarios(expr, counts):
     ("colour=red", "unknown filter field 'colour'"),
     ("state=SLEEPING", "unknown state 'SLEEPING'"),
     ("proto", "filter term 'proto' is not FIELD=VALUE"),
+    ("cloexec=maybe", "unknown cloexec 'maybe'"),
+    ("spawn=vfork", "unknown spawn 'vfork'"),
 ])
 def test_bad_filters_are_one_clear_error(expr, message):
     with pytest.raises(scenarios.ScenarioError, match=message):

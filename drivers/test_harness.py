@@ -1,5 +1,6 @@
 """The harness itself, with real processes and sockets: selection, errors,
-repeatability, deadlines, and interruption leaving nothing behind."""
+repeatability, deadlines, the inherit scenario's children, and interruption
+leaving nothing behind."""
 import json
 import os
 import shutil
@@ -63,6 +64,8 @@ def test_probe_options_vary_independently_of_the_listener():
      "unknown address '0.0.0.0/[::2]'"),
     (["matrix", "--users", "root"], "unknown user 'root'"),
     (["matrix", "--scenarios", "steal"], "unknown scenario 'steal'"),
+    (["matrix", "--cloexec", "maybe"], "unknown cloexec value 'maybe'"),
+    (["matrix", "--spawns", "vfork"], "unknown spawn method 'vfork'"),
     (["matrix", "--jobs", "0"], "not a number in range: '0'"),
     (["matrix", "--frobnicate", "1"], "unknown flag '--frobnicate'"),
     (["matrix", "--out"], "--out needs a value"),
@@ -105,12 +108,12 @@ def test_two_runs_back_to_back_give_the_same_table():
 
 # ---- deadlines and the witness, with stand-in roles ---------------------------
 
-def harness_with_role(tmp_path, role_script):
-    """A copy of the harness whose bm-role is `role_script` (sh)."""
+def harness_with_role(tmp_path, role_script, interpreter="/bin/sh"):
+    """A copy of the harness whose bm-role is `role_script`."""
     exe = tmp_path / "bindmatrix"
     shutil.copy(harness.harness_path(), exe)
     role = tmp_path / "bm-role"
-    role.write_text("#!/bin/sh\n" + role_script + "\n")
+    role.write_text(f"#!{interpreter}\n{role_script}\n")
     role.chmod(0o755)
     return exe
 
@@ -160,6 +163,121 @@ def test_a_missing_role_program_is_a_reason_not_a_crash(tmp_path):
     assert "could not start bm-role" in cells[0]["reason"]
 
 
+# ---- inherit: the child each cell leaves, killed and reaped ------------------
+
+# The inherit cells of the methods and options Linux has.
+INHERIT = ["matrix", "--scenarios", "inherit", "--families", "ipv4",
+           "--spawns", "fork-exec,posix_spawn,uv_spawn", "--options",
+           "default,SO_REUSEADDR,SO_REUSEPORT,uv_tcp_bind"]
+
+
+def children_and_ports(stderr):
+    """From --verbose: "... child PID, listening on port PORT" lines."""
+    found = [line.split("child ")[1].split(", listening on port ")
+             for line in stderr.splitlines() if ": child " in line]
+    return [int(pid) for pid, _ in found], [int(port) for _, port in found]
+
+
+def test_every_child_a_cell_leaves_is_gone_when_the_run_ends():
+    token = str(uuid.uuid4())
+    status, out, err = run_harness(*INHERIT, "--cloexec", "true,false",
+                                   "--verbose",
+                                   env={**os.environ, "BM_TEST_TOKEN": token})
+    assert status == 0, err
+    cells = json.loads(out)["cells"]
+    children, ports = children_and_ports(err)
+    assert len(children) == len({(c["cloexec"], c["spawn"],
+                                  c["listener_option"]) for c in cells})
+    # The children did hold the leaked listeners while their cells ran...
+    assert {c["child_holds_listener"] for c in cells if not c["cloexec"]} \
+        == {True}
+    # ...and none of them, nor any port, outlives the run.
+    assert processes_with(token) == []
+    assert not set(ports) & listening_ports()
+
+
+# A stand-in inherit server: its child is a sleep that holds nothing.
+CHILD_THEN = 'sleep 60 >/dev/null 2>&1 & echo "ok $5 $! 5 1"; '
+
+
+@pytest.mark.parametrize("then, cloexec, reason", [
+    ("exec sleep 60", "true", "the server did not exit within 200 ms"),
+    ("exit 0", "false", "declared LISTEN, witnessed CLOSED"),
+], ids=["server-hangs", "state-not-reached"])
+def test_a_failed_inherit_cell_still_kills_and_reaps_its_child(
+        tmp_path, then, cloexec, reason):
+    exe = harness_with_role(tmp_path, CHILD_THEN + then)
+    token = str(uuid.uuid4())
+    started = time.monotonic()
+    status, out, _ = run_copy(exe, "matrix", "--scenarios", "inherit",
+                              "--families", "ipv4", "--options", "default",
+                              "--spawns", "fork-exec", "--cloexec", cloexec,
+                              "--timeout-ms", "200",
+                              env={**os.environ, "BM_TEST_TOKEN": token})
+    assert time.monotonic() - started < 5
+    assert status == 0
+    [cell] = json.loads(out)["cells"]
+    assert cell["outcome"] == "invalid" and reason in cell["reason"]
+    assert processes_with(token) == []
+
+
+def test_a_server_naming_a_process_not_its_child_gets_it_not_killed(tmp_path):
+    # It names the test's own process: the harness must not touch it.
+    exe = harness_with_role(tmp_path, f'echo "ok $5 {os.getpid()} 5 1"')
+    status, out, _ = run_copy(exe, "matrix", "--scenarios", "inherit",
+                              "--families", "ipv4", "--options", "default",
+                              "--spawns", "fork-exec", "--cloexec", "true")
+    assert status == 0
+    [cell] = json.loads(out)["cells"]
+    assert cell["outcome"] == "invalid"
+    assert f"named {os.getpid()} as its child, which it is not" in \
+        cell["reason"]
+
+
+# A stand-in inherit server whose event loop (an epoll instance) is
+# inheritable, as Go's was before 384329592a72; probes are the real role's.
+LEAKY_LOOP_SERVER = """
+import os, select, socket, subprocess, sys
+if sys.argv[1] == "hold":
+    print("ok", os.getpid(), flush=True)
+    sys.stdout.close()
+    sys.stdin.read()
+    sys.exit(0)
+if sys.argv[1] != "inherit":
+    os.execv(os.environ["BM_REAL_ROLE"], [os.environ["BM_REAL_ROLE"],
+                                          *sys.argv[1:]])
+listener = socket.socket()
+listener.bind(("0.0.0.0", int(sys.argv[5])))
+listener.listen()
+os.set_inheritable(listener.fileno(), sys.argv[6] == "false")
+loop = select.epoll()
+os.set_inheritable(loop.fileno(), True)
+child = subprocess.Popen([sys.argv[0], "hold"], stdin=3,
+                         stdout=subprocess.PIPE, close_fds=False)
+child.stdout.readline()
+print("ok", sys.argv[5], child.pid, loop.fileno(),
+      os.fstat(listener.fileno()).st_ino, flush=True)
+os._exit(0)
+"""
+
+
+def test_an_inherited_event_loop_is_seen_in_the_child(tmp_path):
+    exe = harness_with_role(tmp_path, LEAKY_LOOP_SERVER, "/usr/bin/python3")
+    token = str(uuid.uuid4())
+    real_role = harness.harness_path().parent / "bm-role"
+    status, out, err = run_copy(
+        exe, "matrix", "--scenarios", "inherit", "--families", "ipv4",
+        "--options", "default", "--spawns", "fork-exec",
+        env={**os.environ, "BM_REAL_ROLE": str(real_role),
+             "BM_TEST_TOKEN": token})
+    assert status == 0, err
+    cells = json.loads(out)["cells"]
+    assert {(c["cloexec"], c["child_holds_listener"], c["child_holds_loop"],
+             c["outcome"]) for c in cells} == {
+        (True, False, True, "ok"), (False, True, True, "EADDRINUSE")}
+    assert processes_with(token) == []
+
+
 # ---- interruption ----------------------------------------------------------------
 
 def processes_with(token):
@@ -184,13 +302,21 @@ def listening_ports():
     return ports
 
 
+# The blog's matrix, and leaked listeners (each held by a child): either is
+# stopped mid-sequence, with a listener on the port.
+RUNS = {"bind": ["matrix"],
+        "inherit": [*INHERIT, "--cloexec", "false"]}
+
+
+@pytest.mark.parametrize("run", RUNS)
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM],
                          ids=["SIGINT", "SIGTERM"])
-def test_interrupted_run_leaves_no_process_and_no_listener(tmp_path, signum):
+def test_interrupted_run_leaves_no_process_and_no_listener(tmp_path, signum,
+                                                           run):
     token = str(uuid.uuid4())
     out = tmp_path / "r.json"
     proc = subprocess.Popen(
-        [str(harness.harness_path()), "matrix", "--verbose", "--jobs", "1",
+        [str(harness.harness_path()), *RUNS[run], "--verbose", "--jobs", "1",
          "--out", str(out)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "BM_TEST_TOKEN": token})
