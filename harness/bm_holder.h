@@ -1,8 +1,8 @@
 /* What the child an inherit server left behind holds, read from the OS, not
  * from the child: its listener, and its event loop's descriptor.
- * Per-OS: linux/holder.c reads /proc/PID/fd. Elsewhere the answers are
- * BM_HOLDS_UNKNOWN until an OS says (Windows: GetExtendedTcpTable names the
- * process that owns a listener), and the witness alone tells. */
+ * Per-OS: linux/holder.c reads /proc/PID/fd. Where an OS cannot say
+ * (win/holder.c), the answers are BM_HOLDS_UNKNOWN and the witness alone
+ * tells whether the listener lives on. */
 #ifndef BM_HOLDER_H
 #define BM_HOLDER_H
 

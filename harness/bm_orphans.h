@@ -4,8 +4,8 @@
  * gone. It kills only a pid it has checked is the role's child (or, the
  * role gone, its own), and an orphan nobody has reaped keeps its pid, so a
  * kill cannot reach an unrelated process that took the number meanwhile.
- * Per-OS: linux/orphans.c (a child subreaper). A Windows port would hold
- * a handle to the process, opened while its parent still runs. */
+ * Per-OS: linux/orphans.c (a child subreaper); win/orphans.c (Windows has
+ * nothing to adopt or reap). */
 #ifndef BM_ORPHANS_H
 #define BM_ORPHANS_H
 

@@ -4,9 +4,10 @@
  * The methods have the same names on every OS, so that every result file
  * has the same cells; whether one exists here is the per-OS half's answer
  * (BM_UNSUPPORTED otherwise), as with socket options. unix/spawn.c has
- * fork-exec and posix_spawn; win/spawn.c is to have CreateProcess with
- * bInheritHandles TRUE (CreateProcess-inherit) and FALSE
- * (CreateProcess-noinherit). uv_spawn is libuv's, on every OS (bm_spawn.c).
+ * fork-exec and posix_spawn; win/spawn.c has CreateProcess passing every
+ * inheritable handle (CreateProcess-inherit) or only the child's standard
+ * handles (CreateProcess-noinherit). uv_spawn is libuv's, on every OS
+ * (bm_spawn.c).
  */
 #ifndef BM_SPAWN_H
 #define BM_SPAWN_H
