@@ -390,16 +390,30 @@ static void spawn_probe(struct bm_sequence *seq) {
         spec->other_user ? &c->other_user->user : NULL);
 }
 
-static void next_probe(struct bm_sequence *seq) {
+/* Records the cell without a probe when none could run: the option is not
+ * available here, or there is no other user to run as. */
+static int settled_without_probe(struct bm_sequence *seq) {
   const struct bm_sequence_config *c = &seq->config;
-  for (; seq->probe_index < c->probe_count; seq->probe_index++) {
-    if (!c->probes[seq->probe_index].other_user || c->other_user->available)
-      break;
-    struct bm_cell *cell = current_cell(seq);
+  const struct bm_probe_spec *spec = &c->probes[seq->probe_index];
+  struct bm_cell *cell = current_cell(seq);
+  if (spec->option_error != 0) {
+    struct reply r = {0, 0, "setsockopt", spec->option_error};
+    record_failure(cell, &r, cell->outcome, sizeof cell->outcome);
+    return 1;
+  }
+  if (spec->other_user && !c->other_user->available) {
     SET(cell->outcome, "unsupported");
     snprintf(cell->reason, sizeof cell->reason, "probe as another user: %s",
              c->other_user->why);
+    return 1;
   }
+  return 0;
+}
+
+static void next_probe(struct bm_sequence *seq) {
+  const struct bm_sequence_config *c = &seq->config;
+  while (seq->probe_index < c->probe_count && settled_without_probe(seq))
+    seq->probe_index++;
   if (seq->probe_index == c->probe_count)
     next_step(seq);
   else
