@@ -175,6 +175,16 @@ static void listener_unsupported(struct bm_sequence *seq, const char *why) {
   finish(seq, 1);
 }
 
+/* The OS gives the harness no way to hold the next state (LAST_ACK needs
+ * a socket filter): its cells are unsupported here, not invalid. */
+static void cannot_hold(struct bm_sequence *seq, const char *why) {
+  char reason[sizeof seq->cells[0].reason];
+  snprintf(reason, sizeof reason, "the harness cannot hold %s on this OS: %s",
+           current_step(seq)->state, why);
+  settle_pending(seq, "unsupported", reason);
+  finish(seq, 1);
+}
+
 static void on_role_line(struct bm_child *child, const char *line) {
   struct bm_sequence *seq = child->data;
   struct reply r;
@@ -187,7 +197,7 @@ static void on_role_line(struct bm_child *child, const char *line) {
     if (seq->step == 0 && strcmp(r.stage, "setsockopt") == 0)
       listener_unsupported(seq, why);
     else if (strcmp(r.stage, "filter") == 0 && r.error == BM_UNSUPPORTED)
-      fail(seq, "the harness cannot hold this state on this OS: %s", why);
+      cannot_hold(seq, why);
     else
       fail(seq, "the sequence could not be built: %s", why);
     return;
