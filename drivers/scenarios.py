@@ -38,11 +38,13 @@ def endpoint_family(endpoint):
 
 
 def address_family(address):
-    """ipv4, ipv6 (IPv6-only sockets both) or dualstack, as the harness
-    writes a cell's family."""
+    """A cell's family as the harness writes it: ipv4 or ipv6 (IPv6-only)
+    on both sides, dualstack when a side is dual-stack, mixed for IPv4
+    beside IPv6-only."""
     families = {endpoint_family(e) for e in address.split("/")}
-    return families.pop() if len(families) == 1 and "dual" not in families \
-        else "dualstack"
+    if "dual" in families:
+        return "dualstack"
+    return families.pop() if len(families) == 1 else "mixed"
 
 
 @dataclass(frozen=True)

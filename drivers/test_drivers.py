@@ -31,6 +31,7 @@ def cell(**fields):
     ({"scenario": "hijack", "state": "LISTEN", "probe_endpoint": "127.0.0.1"},
      "hijack-tcp-ipv4-SO_REUSEADDR-LISTEN-0.0.0.0/127.0.0.1"),
     ({"proto": "udp", "state": "BOUND"}, "udp-ipv4-SO_REUSEADDR-BOUND"),
+    ({"probe_endpoint": "[::]"}, "tcp-mixed-SO_REUSEADDR-TIME_WAIT-0.0.0.0/[::]"),
 ])
 def test_cell_ids_read_like_the_table(fields, want):
     assert scenarios.cell_id(cell(**fields)) == want

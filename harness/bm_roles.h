@@ -17,7 +17,8 @@ enum bm_stage {
   BM_STAGE_GETSOCKNAME,
   BM_STAGE_SHUTDOWN,
   BM_STAGE_FILTER,
-  BM_STAGE_COMMAND, /* an unknown command: error is BM_UNSUPPORTED */
+  BM_STAGE_UV_TCP_BIND, /* BM_UNSUPPORTED: libuv binds TCP sockets only */
+  BM_STAGE_COMMAND,     /* an unknown command: error is BM_UNSUPPORTED */
 };
 
 struct bm_status {
@@ -35,7 +36,7 @@ struct bm_status bm_open_bound(enum bm_proto proto,
                                const struct bm_option *opt, bm_socket *out);
 
 /* Whether `opt` can be set on a fresh socket of `proto` here, without
- * binding: BM_STAGE_SETSOCKOPT and the error when it cannot. */
+ * binding: the stage and the error when it cannot. */
 struct bm_status bm_option_check(enum bm_proto proto,
                                  const struct bm_option *opt);
 

@@ -108,11 +108,19 @@ static int parse_reply(const char *line, struct reply *r) {
   return 0;
 }
 
+/* Stages whose failure means the option cannot be had here: the cell is
+ * unsupported, not a bind outcome. */
+static int is_option_stage(const char *stage) {
+  return strcmp(stage, "setsockopt") == 0 || strcmp(stage, "uv_tcp_bind") == 0;
+}
+
 /* "bind failed: EADDRINUSE (98)" or "setsockopt: not available on this OS" */
 static void describe_failure(const struct reply *r, char *buf, size_t size) {
   char name[32];
   if (r->error == BM_UNSUPPORTED) {
-    snprintf(buf, size, "%s: not available on this OS", r->stage);
+    snprintf(buf, size, "%s: %s", r->stage,
+             strcmp(r->stage, "uv_tcp_bind") == 0 ? "libuv binds TCP only"
+                                                  : "not available on this OS");
     return;
   }
   bm_error_name(r->error, name, sizeof name);
@@ -194,7 +202,7 @@ static void on_role_line(struct bm_child *child, const char *line) {
   if (!r.ok) {
     char why[160];
     describe_failure(&r, why, sizeof why);
-    if (seq->step == 0 && strcmp(r.stage, "setsockopt") == 0)
+    if (seq->step == 0 && is_option_stage(r.stage))
       listener_unsupported(seq, why);
     else if (strcmp(r.stage, "filter") == 0 && r.error == BM_UNSUPPORTED)
       cannot_hold(seq, why);
@@ -326,7 +334,7 @@ static void record_failure(struct bm_cell *cell, const struct reply *r,
     bm_error_name(r->error, outcome, size);
     if (r->error != BM_UNSUPPORTED)
       cell->os_error = r->error;
-  } else if (strcmp(r->stage, "setsockopt") == 0) {
+  } else if (is_option_stage(r->stage)) {
     set_text(outcome, size, "unsupported");
     snprintf(cell->reason, sizeof cell->reason, "probe option %s: %s",
              cell->probe_option->name, why);
@@ -408,6 +416,8 @@ static int settled_without_probe(struct bm_sequence *seq) {
   struct bm_cell *cell = current_cell(seq);
   if (spec->option_error != 0) {
     struct reply r = {0, 0, "setsockopt", spec->option_error};
+    if (spec->option->via_libuv)
+      snprintf(r.stage, sizeof r.stage, "uv_tcp_bind");
     record_failure(cell, &r, cell->outcome, sizeof cell->outcome);
     return 1;
   }
@@ -475,9 +485,11 @@ static void hijack_connect(struct bm_sequence *seq) {
   char port[16], count[16];
   snprintf(port, sizeof port, "%d", seq->port);
   snprintf(count, sizeof count, "%d", BM_HIJACK_CONNECTIONS);
+  const struct bm_endpoint *target =
+      bm_endpoint_shared(&seq->config.listener, &seq->config.probe);
   char *argv[] = {(char *)seq->config.role_path,
                   "client",
-                  (char *)bm_endpoint_name(&seq->config.listener),
+                  (char *)bm_endpoint_name(target),
                   port,
                   count,
                   NULL};

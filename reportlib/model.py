@@ -50,7 +50,7 @@ VALUE_ORDER = {
     for field, values in {
         "scenario": ("bind", "hijack"),
         "proto": ("tcp", "udp"),
-        "family": ("ipv4", "ipv6", "dualstack"),
+        "family": ("ipv4", "ipv6", "dualstack", "mixed"),
         "listener_endpoint": tuple(ENDPOINT_ADDRESSES),
         "probe_endpoint": tuple(ENDPOINT_ADDRESSES),
         "listener_addr": ("wildcard", "specific", "v4mapped"),
