@@ -167,10 +167,12 @@ static int spawn(struct bm_sequence *seq, struct bm_child *child, char **argv,
 /* ---- the steps ------------------------------------------------------------
  */
 
-static void listener_unsupported(struct bm_sequence *seq, const char *why) {
+/* What this OS cannot do ends the sequence: its remaining cells stay in the
+ * table as "unsupported", with the reason. */
+static void unsupported_here(struct bm_sequence *seq, const char *fmt,
+                             const char *what, const char *why) {
   char reason[sizeof seq->cells[0].reason];
-  snprintf(reason, sizeof reason, "listener option %s: %s",
-           seq->config.listener_option->name, why);
+  snprintf(reason, sizeof reason, fmt, what, why);
   settle_pending(seq, "unsupported", reason);
   finish(seq, 1);
 }
@@ -185,9 +187,13 @@ static void on_role_line(struct bm_child *child, const char *line) {
     char why[160];
     describe_failure(&r, why, sizeof why);
     if (seq->step == 0 && strcmp(r.stage, "setsockopt") == 0)
-      listener_unsupported(seq, why);
+      unsupported_here(seq, "listener option %s: %s",
+                       seq->config.listener_option->name, why);
     else if (strcmp(r.stage, "filter") == 0 && r.error == BM_UNSUPPORTED)
-      fail(seq, "the harness cannot hold this state on this OS: %s", why);
+      /* No socket filter (bm_sock_block_input) to hold the peer: not a
+       * state the OS failed to show, so not "invalid". */
+      unsupported_here(seq, "the harness cannot hold %s on this OS: %s",
+                       current_step(seq)->state, why);
     else
       fail(seq, "the sequence could not be built: %s", why);
     return;
