@@ -13,9 +13,9 @@
  * connections in TIME_WAIT (older releases left them out), so netstat shows
  * every state the sequences go through.
  *
- * Cost: one netstat process per reading, a few milliseconds, while the
- * harness's loop waits; the witness is read once per state and retried
- * only until the state shows. */
+ * Cost: a netstat process per reading, run while the harness's loop
+ * waits; the harness reads the witness again every millisecond only until
+ * the declared state shows or its deadline passes. */
 #include "../bm_bsd_socket.h"
 #include "../bm_netstat.h"
 

@@ -136,16 +136,14 @@ static void test_lines(void) {
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     struct bm_bsd_socket s;
     char what[96];
-    snprintf(what, sizeof what, "netstat line %zu reads as %d", i,
+    snprintf(what, sizeof what, "netstat line %d reads as %d", (int)i,
              cases[i].result);
     int result = bm_netstat_parse_line(cases[i].line, &s);
     tap_check_int(what, result, cases[i].result);
     if (result != 1 || cases[i].result != 1)
       continue;
     snprintf(what, sizeof what,
-             "netstat line %zu: proto, families, ports, "
-             "state",
-             i);
+             "netstat line %d: proto, families, ports, state", (int)i);
     tap_check_int(what,
                   s.proto == cases[i].want.proto &&
                       s.families == cases[i].want.families &&
