@@ -62,20 +62,21 @@ static unsigned families_of(const struct xinpcb *xi) {
          ((xi->inp_vflag & INP_IPV6) ? BM_BSD_V6 : 0);
 }
 
-/* One record; EPROTO when its length is not this build's struct, i.e. the
- * kernel's layout differs from the headers it was built with. */
+/* One record, with `room` bytes left before the closing xinpgen; EPROTO
+ * when its length is not this build's struct, i.e. the kernel's layout
+ * differs from the headers it was built with. */
 static int socket_of(enum bm_proto proto, const struct xinpgen *record,
-                     struct bm_bsd_socket *s) {
+                     size_t room, struct bm_bsd_socket *s) {
   const struct xinpcb *xi;
   if (proto == BM_TCP) {
     const struct xtcpcb *xt = (const struct xtcpcb *)record;
-    if (xt->xt_len != sizeof *xt ||
+    if (room < sizeof *xt || xt->xt_len != sizeof *xt ||
         bm_bsd_tcp_state(xt->t_state, &s->state) != 0)
       return EPROTO;
     xi = &xt->xt_inp;
   } else {
     xi = (const struct xinpcb *)record;
-    if (xi->xi_len != sizeof *xi)
+    if (room < sizeof *xi || xi->xi_len != sizeof *xi)
       return EPROTO;
     s->state = BM_UDP_BOUND;
   }
@@ -95,7 +96,7 @@ static int count_list(const struct bm_witness_query *q, const char *buf,
   for (const char *p = buf + head->xig_len; p < tail;) {
     const struct xinpgen *record = (const struct xinpgen *)p;
     struct bm_bsd_socket s;
-    int err = socket_of(q->proto, record, &s);
+    int err = socket_of(q->proto, record, (size_t)(tail - p), &s);
     if (err != 0)
       return err;
     bm_bsd_socket_count(q, &s, w);
