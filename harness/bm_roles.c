@@ -68,6 +68,21 @@ struct bm_status bm_open_bound(enum bm_proto proto,
   return status(BM_STAGE_BIND, err);
 }
 
+struct bm_status bm_option_check(enum bm_proto proto,
+                                 const struct bm_option *opt) {
+  if (opt->via_libuv)
+    return status(BM_STAGE_SETSOCKOPT, proto == BM_TCP ? 0 : BM_UNSUPPORTED);
+  struct bm_endpoint any;
+  bm_socket s;
+  bm_endpoint_parse("0.0.0.0", &any);
+  int err = bm_sock_open(proto, &any, &s);
+  if (err != 0)
+    return status(BM_STAGE_SOCKET, err);
+  err = bm_sock_set_option(s, opt);
+  close_socket(&s);
+  return status(BM_STAGE_SETSOCKOPT, err);
+}
+
 struct bm_status bm_server_open(struct bm_server *srv, enum bm_proto proto,
                                 const struct bm_endpoint *ep,
                                 const struct bm_option *opt) {

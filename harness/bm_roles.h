@@ -34,6 +34,11 @@ struct bm_status bm_open_bound(enum bm_proto proto,
                                const struct bm_endpoint *ep,
                                const struct bm_option *opt, bm_socket *out);
 
+/* Whether `opt` can be set on a fresh socket of `proto` here, without
+ * binding: BM_STAGE_SETSOCKOPT and the error when it cannot. */
+struct bm_status bm_option_check(enum bm_proto proto,
+                                 const struct bm_option *opt);
+
 /* Server: bound to ep (port 0: the OS chooses) with option opt; a TCP server
  * also listens. A hijacker is a second server on a port already in use. */
 struct bm_server {

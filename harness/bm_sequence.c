@@ -167,12 +167,20 @@ static int spawn(struct bm_sequence *seq, struct bm_child *child, char **argv,
 /* ---- the steps ------------------------------------------------------------
  */
 
-/* What this OS cannot do ends the sequence: its remaining cells stay in the
- * table as "unsupported", with the reason. */
-static void unsupported_here(struct bm_sequence *seq, const char *fmt,
-                             const char *what, const char *why) {
+static void listener_unsupported(struct bm_sequence *seq, const char *why) {
   char reason[sizeof seq->cells[0].reason];
-  snprintf(reason, sizeof reason, fmt, what, why);
+  snprintf(reason, sizeof reason, "listener option %s: %s",
+           seq->config.listener_option->name, why);
+  settle_pending(seq, "unsupported", reason);
+  finish(seq, 1);
+}
+
+/* The OS gives the harness no way to hold the next state (LAST_ACK needs
+ * a socket filter): its cells are unsupported here, not invalid. */
+static void cannot_hold(struct bm_sequence *seq, const char *why) {
+  char reason[sizeof seq->cells[0].reason];
+  snprintf(reason, sizeof reason, "the harness cannot hold %s on this OS: %s",
+           current_step(seq)->state, why);
   settle_pending(seq, "unsupported", reason);
   finish(seq, 1);
 }
@@ -187,13 +195,9 @@ static void on_role_line(struct bm_child *child, const char *line) {
     char why[160];
     describe_failure(&r, why, sizeof why);
     if (seq->step == 0 && strcmp(r.stage, "setsockopt") == 0)
-      unsupported_here(seq, "listener option %s: %s",
-                       seq->config.listener_option->name, why);
+      listener_unsupported(seq, why);
     else if (strcmp(r.stage, "filter") == 0 && r.error == BM_UNSUPPORTED)
-      /* No socket filter (bm_sock_block_input) to hold the peer: not a
-       * state the OS failed to show, so not "invalid". */
-      unsupported_here(seq, "the harness cannot hold %s on this OS: %s",
-                       current_step(seq)->state, why);
+      cannot_hold(seq, why);
     else
       fail(seq, "the sequence could not be built: %s", why);
     return;
@@ -396,16 +400,30 @@ static void spawn_probe(struct bm_sequence *seq) {
         spec->other_user ? &c->other_user->user : NULL);
 }
 
-static void next_probe(struct bm_sequence *seq) {
+/* Records the cell without a probe when none could run: the option is not
+ * available here, or there is no other user to run as. */
+static int settled_without_probe(struct bm_sequence *seq) {
   const struct bm_sequence_config *c = &seq->config;
-  for (; seq->probe_index < c->probe_count; seq->probe_index++) {
-    if (!c->probes[seq->probe_index].other_user || c->other_user->available)
-      break;
-    struct bm_cell *cell = current_cell(seq);
+  const struct bm_probe_spec *spec = &c->probes[seq->probe_index];
+  struct bm_cell *cell = current_cell(seq);
+  if (spec->option_error != 0) {
+    struct reply r = {0, 0, "setsockopt", spec->option_error};
+    record_failure(cell, &r, cell->outcome, sizeof cell->outcome);
+    return 1;
+  }
+  if (spec->other_user && !c->other_user->available) {
     SET(cell->outcome, "unsupported");
     snprintf(cell->reason, sizeof cell->reason, "probe as another user: %s",
              c->other_user->why);
+    return 1;
   }
+  return 0;
+}
+
+static void next_probe(struct bm_sequence *seq) {
+  const struct bm_sequence_config *c = &seq->config;
+  while (seq->probe_index < c->probe_count && settled_without_probe(seq))
+    seq->probe_index++;
   if (seq->probe_index == c->probe_count)
     next_step(seq);
   else

@@ -20,6 +20,9 @@
 struct bm_probe_spec {
   const struct bm_option *option;
   int other_user;
+  /* 0, or the OS's answer when the harness set the option on a socket of
+   * its own: a probe process would only find the same, so none starts. */
+  int option_error;
 };
 
 struct bm_sequence_config {
