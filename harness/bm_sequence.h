@@ -60,6 +60,7 @@ struct bm_sequence {
   uv_timer_t deadline;
   uv_timer_t poll;
   uint64_t witness_since;
+  uint64_t poll_ms; /* the witness's next wait, growing while it waits */
   int step;
   int request;
   int probe_index;
