@@ -1,9 +1,13 @@
 """The logic behind ./matrix (which installs the system packages first).
 
-    ./matrix run [--out FILE] [--filter EXPR] [--families L] [--options L]
-                 [--states L]
+    ./matrix run [--wine] [--out FILE] [--filter EXPR] [--families L]
+                 [--options L] [--states L]
     ./matrix test
     ./matrix bench [--rounds N]
+
+--wine measures the Windows build under Wine instead of this machine.
+`test` runs the native suites, then (on x86_64 Linux) the Windows build's
+under Wine.
 
 --filter narrows the scenarios: space-separated FIELD=VALUE[,VALUE] terms,
 e.g. 'proto=tcp state=TIME_WAIT,FIN_WAIT_2 probe_user=same'. --families,
@@ -19,6 +23,7 @@ from pathlib import Path
 
 import harness
 import scenarios
+import wine
 
 BUILD = harness.DEFAULT_BUILD
 RESULTS = scenarios.ROOT / "results"
@@ -40,6 +45,7 @@ def parse_args(argv):
                                 parser_class=Parser)
     run = sub.add_parser("run", add_help=False)
     run.add_argument("--out", type=Path)
+    run.add_argument("--wine", action="store_true")
     run.add_argument("--filter", default="")
     for shorthand in ("families", "options", "states"):
         run.add_argument(f"--{shorthand}")
@@ -85,12 +91,22 @@ def report(*args):
                    check=True)
 
 
+def measure_under_wine(chosen):
+    reason = wine.unavailable_reason()
+    if reason:
+        raise UsageError(f"--wine: {reason}")
+    wine.ensure_build()
+    with wine.session(), wine.environment():
+        return harness.measure(chosen)
+
+
 def command_run(args):
     chosen = selected_scenarios(args)
     if args.out:
         check_writable(args.out)
     ensure_build()
-    result = harness.measure(chosen)
+    result = measure_under_wine(chosen) if args.wine else \
+        harness.measure(chosen)
     out = args.out or RESULTS / f"{result['platform']['id']}.json"
     harness.write_result(result, out)
     print(f"wrote {out}: {len(result['cells'])} cells")
@@ -102,8 +118,16 @@ def command_run(args):
 
 def command_test(args):
     ensure_build()
-    return subprocess.run(["meson", "test", "-C", str(BUILD),
-                           "--print-errorlogs"]).returncode
+    native = subprocess.run(["meson", "test", "-C", str(BUILD),
+                             "--print-errorlogs"]).returncode
+    reason = wine.unavailable_reason()
+    if reason:
+        print(f"matrix: the Windows leg under Wine did not run: {reason}")
+        return native
+    wine.ensure_build()
+    emulated = wine.in_session(["meson", "test", "-C", str(wine.BUILD),
+                                "--print-errorlogs"])
+    return native or emulated
 
 
 def command_bench(args):

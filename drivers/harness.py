@@ -31,13 +31,21 @@ def harness_path():
     return DEFAULT_BUILD / "harness" / "bindmatrix"
 
 
-def run(args, timeout=600, env=None):
+def wrapper():
+    """The command a cross-built harness runs under (wine ...), if any: one
+    word per line in $BINDMATRIX_WRAPPER."""
+    return [w for w in os.environ.get("BINDMATRIX_WRAPPER", "").split("\n")
+            if w]
+
+
+def run(args, timeout=1800, env=None):
     """Runs `bindmatrix ARGS`; returns (exit status, stdout, stderr)."""
     exe = harness_path()
     if not exe.exists():
         raise HarnessError(f"{exe} is not built (run ./matrix test or "
                            "meson compile -C build)")
-    proc = subprocess.Popen([str(exe), *args], stdout=subprocess.PIPE,
+    proc = subprocess.Popen([*wrapper(), str(exe), *args],
+                            stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env)
     previous = signal.signal(signal.SIGTERM,
                              lambda signum, frame: proc.send_signal(signum))
@@ -65,10 +73,13 @@ def run_matrix(args):
 
 
 def measure(scenarios):
-    """One result file for all the scenarios: the harness runs each."""
+    """One result file for all the scenarios: the harness runs each. A slow
+    platform (Wine) may ask for longer deadlines: $BINDMATRIX_TIMEOUT_MS."""
+    timeout = os.environ.get("BINDMATRIX_TIMEOUT_MS")
+    extra = ["--timeout-ms", timeout] if timeout else []
     result = None
     for scenario in scenarios:
-        part = run_matrix(scenario.harness_args())
+        part = run_matrix(scenario.harness_args() + extra)
         if result is None:
             result = part
         else:

@@ -5,6 +5,7 @@ A scenario names the dimensions of the matrix; every combination is a cell.
 The harness knows how to run them; this module only says which to run and
 what each is called. A filter narrows the dimensions (./matrix run --filter).
 """
+import os
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -39,11 +40,13 @@ def endpoint_family(endpoint):
 
 
 def address_family(address):
-    """ipv4, ipv6 (IPv6-only sockets both) or dualstack, as the harness
-    writes a cell's family."""
+    """A cell's family as the harness writes it: ipv4 or ipv6 (IPv6-only)
+    on both sides, dualstack when a side is dual-stack, mixed for IPv4
+    beside IPv6-only."""
     families = {endpoint_family(e) for e in address.split("/")}
-    return families.pop() if len(families) == 1 and "dual" not in families \
-        else "dualstack"
+    if "dual" in families:
+        return "dualstack"
+    return families.pop() if len(families) == 1 else "mixed"
 
 
 def value_name(value):
@@ -170,6 +173,22 @@ def load(name, directory=SCENARIO_DIR):
 
 def load_all(directory=SCENARIO_DIR):
     return [load(name, directory) for name in SCENARIO_NAMES]
+
+
+def load_subset(name, directory=SCENARIO_DIR):
+    """The scenarios narrowed by a named filter from subsets.toml."""
+    path = Path(directory) / "subsets.toml"
+    subsets = _read(path)
+    if name not in subsets:
+        raise ScenarioError(f"{path}: no subset named {name!r}")
+    return parse_filter(subsets[name], load_all(directory))
+
+
+def for_this_run():
+    """What the test suite measures: every scenario, or the subset named by
+    $BINDMATRIX_SUBSET (Meson sets it for the Wine leg)."""
+    name = os.environ.get("BINDMATRIX_SUBSET")
+    return load_subset(name) if name else load_all()
 
 
 def known_values(scenarios):

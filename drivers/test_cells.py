@@ -6,7 +6,7 @@ import pytest
 
 import scenarios
 
-CELLS = [cell for s in scenarios.load_all() for cell in s.cells()]
+CELLS = [cell for s in scenarios.for_this_run() for cell in s.cells()]
 
 
 def describe(cell):

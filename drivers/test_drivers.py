@@ -31,6 +31,7 @@ def cell(**fields):
     ({"scenario": "hijack", "state": "LISTEN", "probe_endpoint": "127.0.0.1"},
      "hijack-tcp-ipv4-SO_REUSEADDR-LISTEN-0.0.0.0/127.0.0.1"),
     ({"proto": "udp", "state": "BOUND"}, "udp-ipv4-SO_REUSEADDR-BOUND"),
+    ({"probe_endpoint": "[::]"}, "tcp-mixed-SO_REUSEADDR-TIME_WAIT-0.0.0.0/[::]"),
     ({"scenario": "inherit", "listener_option": "default", "state": "LISTEN",
       "cloexec": False, "spawn": "uv_spawn"},
      "inherit-tcp-ipv4-uv_spawn-no-cloexec-default/SO_REUSEADDR"),

@@ -38,15 +38,24 @@ static void put_field(FILE *out, const char *name, const char *value) {
     fputs("null", out);
 }
 
-/* "ipv4" and "ipv6" when both sockets are of that family only; "dualstack"
- * when a dual-stack IPv6 socket meets IPv4 (or a v4-mapped address). */
+/* "ipv4" or "ipv6" when both sockets are of that family only (IPv6 with
+ * IPV6_V6ONLY on); "dualstack" when one is a dual-stack IPv6 socket;
+ * "mixed" for an IPv4 socket beside an IPv6-only one. */
 static const char *cell_family(const struct bm_cell *c) {
-  if (c->listener.family == BM_IPV4 && c->probe.family == BM_IPV4)
-    return "ipv4";
-  if (c->listener.family == BM_IPV6 && c->probe.family == BM_IPV6 &&
-      c->listener.v6only && c->probe.v6only)
-    return "ipv6";
-  return "dualstack";
+  const struct bm_endpoint *l = &c->listener, *p = &c->probe;
+  if ((l->family == BM_IPV6 && !l->v6only) ||
+      (p->family == BM_IPV6 && !p->v6only))
+    return "dualstack";
+  if (l->family != p->family)
+    return "mixed";
+  return l->family == BM_IPV4 ? "ipv4" : "ipv6";
+}
+
+/* IPV6_V6ONLY of the cell's IPv6 sockets: null when it has none. */
+static const char *cell_v6only(const char *family) {
+  if (strcmp(family, "ipv4") == 0)
+    return "null";
+  return strcmp(family, "dualstack") == 0 ? "false" : "true";
 }
 
 static const char *addr_kind(const struct bm_endpoint *ep) {
@@ -91,10 +100,7 @@ static void put_cell(FILE *out, const struct bm_cell *c) {
   put_field(out, "probe_addr", addr_kind(&c->probe));
   put_field(out, "listener_endpoint", bm_endpoint_name(&c->listener));
   put_field(out, "probe_endpoint", bm_endpoint_name(&c->probe));
-  fprintf(out, ", \"v6only\": %s",
-          strcmp(family, "ipv4") == 0   ? "null"
-          : strcmp(family, "ipv6") == 0 ? "true"
-                                        : "false");
+  fprintf(out, ", \"v6only\": %s", cell_v6only(family));
   put_field(out, "probe_user", c->probe_other_user ? "other" : "same");
   put_field(out, "state", c->state);
   put_field(out, "witnessed_state", c->witnessed);

@@ -1,11 +1,20 @@
 #include "bm_matrix.h"
 
 #include "bm_orphans.h"
+#include "bm_roles.h"
 
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* What setting each option gave, per protocol: options are checked once per
+ * run, not once per probe process. */
+struct option_checks {
+  const struct bm_option *option[2][BM_MAX_LIST];
+  int error[2][BM_MAX_LIST];
+  int count[2];
+};
 
 struct run {
   uv_loop_t loop;
@@ -18,6 +27,7 @@ struct run {
   int interrupted_by;
   struct bm_other_user other_user;
   struct bm_ports ports;
+  struct option_checks checks;
   char role_path[4096];
 };
 
@@ -213,6 +223,21 @@ int bm_matrix_plan(const struct bm_matrix_config *mc,
   return count;
 }
 
+static int option_error(struct option_checks *checks, enum bm_proto proto,
+                        const struct bm_option *option) {
+  int i = 0;
+  while (i < checks->count[proto] && checks->option[proto][i] != option)
+    i++;
+  if (i == BM_MAX_LIST)
+    return 0; /* not cached: the probe process will find out */
+  if (i == checks->count[proto]) {
+    checks->option[proto][i] = option;
+    checks->error[proto][i] = bm_option_check(proto, option).error;
+    checks->count[proto]++;
+  }
+  return checks->error[proto][i];
+}
+
 static int allocate(const struct bm_matrix_config *mc, struct run *run,
                     struct bm_matrix_result *result) {
   run->count = bm_matrix_plan(mc, NULL);
@@ -231,6 +256,9 @@ static int allocate(const struct bm_matrix_config *mc, struct run *run,
     seq->config.role_path = run->role_path;
     seq->config.other_user = &run->other_user;
     seq->config.ports = &run->ports;
+    for (int p = 0; p < seq->config.probe_count; p++)
+      seq->config.probes[p].option_error = option_error(
+          &run->checks, seq->config.kind->proto, seq->config.probes[p].option);
     seq->data = run;
     seq->on_done = on_sequence_done;
     total += bm_sequence_cell_count(&seq->config);

@@ -14,6 +14,7 @@ static const char *const stage_names[] = {
     [BM_STAGE_GETSOCKNAME] = "getsockname",
     [BM_STAGE_SHUTDOWN] = "shutdown",
     [BM_STAGE_FILTER] = "filter",
+    [BM_STAGE_UV_TCP_BIND] = "uv_tcp_bind",
     [BM_STAGE_CLOEXEC] = "cloexec",
     [BM_STAGE_LOOP] = "loop",
     [BM_STAGE_SPAWN] = "spawn",
@@ -52,7 +53,7 @@ struct bm_status bm_open_bound(enum bm_proto proto,
   *out = BM_NO_SOCKET;
   if (opt->via_libuv) {
     if (proto != BM_TCP)
-      return status(BM_STAGE_SETSOCKOPT, BM_UNSUPPORTED); /* TCP only */
+      return status(BM_STAGE_UV_TCP_BIND, BM_UNSUPPORTED);
     enum bm_stage stage = BM_STAGE_BIND;
     int err = bm_uv_tcp_bind(ep, out, &stage);
     return status(stage, err);
@@ -71,6 +72,21 @@ struct bm_status bm_open_bound(enum bm_proto proto,
   return status(BM_STAGE_BIND, err);
 }
 
+struct bm_status bm_option_check(enum bm_proto proto,
+                                 const struct bm_option *opt) {
+  if (opt->via_libuv)
+    return status(BM_STAGE_UV_TCP_BIND, proto == BM_TCP ? 0 : BM_UNSUPPORTED);
+  struct bm_endpoint any;
+  bm_socket s;
+  bm_endpoint_parse("0.0.0.0", &any);
+  int err = bm_sock_open(proto, &any, &s);
+  if (err != 0)
+    return status(BM_STAGE_SOCKET, err);
+  err = bm_sock_set_option(s, opt);
+  close_socket(&s);
+  return status(BM_STAGE_SETSOCKOPT, err);
+}
+
 struct bm_status bm_server_open(struct bm_server *srv, enum bm_proto proto,
                                 const struct bm_endpoint *ep,
                                 const struct bm_option *opt) {
@@ -87,7 +103,8 @@ struct bm_status bm_server_open(struct bm_server *srv, enum bm_proto proto,
 }
 
 /* Accepts what is already waiting, without blocking: the hijack question is
- * which of two listeners the new connections reached. */
+ * which of two listeners the new connections reached. They are reset, so
+ * that no TIME_WAIT of theirs stays on the port for the next probe. */
 static struct bm_status count_waiting(struct bm_server *srv, int *count) {
   *count = 0;
   while (srv->listener != BM_NO_SOCKET && bm_sock_readable(srv->listener)) {
@@ -95,7 +112,7 @@ static struct bm_status count_waiting(struct bm_server *srv, int *count) {
     int err = bm_sock_accept(srv->listener, &conn);
     if (err != 0)
       return status(BM_STAGE_ACCEPT, err);
-    bm_sock_close(conn);
+    bm_sock_abort(conn);
     (*count)++;
   }
   return status(BM_STAGE_COMMAND, 0);

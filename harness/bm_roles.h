@@ -17,7 +17,8 @@ enum bm_stage {
   BM_STAGE_GETSOCKNAME,
   BM_STAGE_SHUTDOWN,
   BM_STAGE_FILTER,
-  BM_STAGE_CLOEXEC, /* the inherit server (bm_inherit.h) */
+  BM_STAGE_UV_TCP_BIND, /* BM_UNSUPPORTED: libuv binds TCP sockets only */
+  BM_STAGE_CLOEXEC,     /* the inherit server (bm_inherit.h) */
   BM_STAGE_LOOP,
   BM_STAGE_SPAWN,
   BM_STAGE_COMMAND, /* an unknown command: error is BM_UNSUPPORTED */
@@ -36,6 +37,11 @@ int bm_stage_parse(const char *name, enum bm_stage *out);
 struct bm_status bm_open_bound(enum bm_proto proto,
                                const struct bm_endpoint *ep,
                                const struct bm_option *opt, bm_socket *out);
+
+/* Whether `opt` can be set on a fresh socket of `proto` here, without
+ * binding: the stage and the error when it cannot. */
+struct bm_status bm_option_check(enum bm_proto proto,
+                                 const struct bm_option *opt);
 
 /* Server: bound to ep (port 0: the OS chooses) with option opt; a TCP server
  * also listens. A hijacker is a second server on a port already in use. */

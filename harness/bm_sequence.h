@@ -24,6 +24,9 @@
 struct bm_probe_spec {
   const struct bm_option *option;
   int other_user;
+  /* 0, or the OS's answer when the harness set the option on a socket of
+   * its own: a probe process would only find the same, so none starts. */
+  int option_error;
 };
 
 struct bm_sequence_config {
@@ -65,6 +68,7 @@ struct bm_sequence {
   uv_timer_t deadline;
   uv_timer_t poll;
   uint64_t witness_since;
+  uint64_t poll_ms; /* the witness's next wait, growing while it waits */
   int step;
   int request;
   int probe_index;

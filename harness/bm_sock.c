@@ -51,6 +51,13 @@ struct bm_endpoint bm_endpoint_connectable(const struct bm_endpoint *ep) {
   return to;
 }
 
+const struct bm_endpoint *bm_endpoint_shared(const struct bm_endpoint *a,
+                                             const struct bm_endpoint *b) {
+  if (a->family != b->family)
+    return a->family == BM_IPV4 ? a : b;
+  return b->addr != BM_ADDR_WILDCARD ? b : a;
+}
+
 const char *bm_proto_name(enum bm_proto proto) { return proto_names[proto]; }
 
 int bm_proto_parse(const char *name, enum bm_proto *out) {
@@ -123,6 +130,12 @@ int bm_sock_connect(bm_socket s, const struct bm_endpoint *ep) {
 }
 
 int bm_sock_shutdown_write(bm_socket s) { return check(shutdown(s, SHUT_WR)); }
+
+void bm_sock_abort(bm_socket s) {
+  struct linger reset = {1, 0};
+  setsockopt(s, SOL_SOCKET, SO_LINGER, (const char *)&reset, sizeof reset);
+  bm_sock_close(s);
+}
 
 int bm_sock_readable(bm_socket s) {
   fd_set readable;

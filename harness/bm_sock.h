@@ -45,6 +45,13 @@ const struct bm_endpoint *bm_endpoint_at(int i); /* NULL past the end */
  * address of its family for a wildcard, else ep itself. */
 struct bm_endpoint bm_endpoint_connectable(const struct bm_endpoint *ep);
 
+/* Of a listener on `a` and a second one on `b`, the endpoint whose address
+ * both serve, most specific to b: where a client goes to find out which
+ * listener gets new connections. (IPv4 when the other side is an IPv6
+ * socket that takes IPv4 too.) */
+const struct bm_endpoint *bm_endpoint_shared(const struct bm_endpoint *a,
+                                             const struct bm_endpoint *b);
+
 const char *bm_proto_name(enum bm_proto proto);
 int bm_proto_parse(const char *name, enum bm_proto *out);
 
@@ -73,6 +80,8 @@ int bm_sock_listen(bm_socket s);
 int bm_sock_accept(bm_socket s, bm_socket *out);
 int bm_sock_connect(bm_socket s, const struct bm_endpoint *ep);
 int bm_sock_shutdown_write(bm_socket s);
+/* Closes with a reset (SO_LINGER 0): no TIME_WAIT is left on the port. */
+void bm_sock_abort(bm_socket s);
 /* 1 when accept() or recv() would not block now. */
 int bm_sock_readable(bm_socket s);
 int bm_sock_local_port(bm_socket s, int *port);

@@ -1,15 +1,23 @@
-"""Tests for report.py: loading, tables, verdict, --check, outputs.
+"""Tests for report.py and reportlib/: loading, the terminal views, the
+Markdown comparison, the verdict, --check, the HTML page and the picture.
 
 Run: /usr/bin/python3 -m pytest -p no:cacheprovider tests/test_report.py
+
+The fixtures in tests/data: linux-fixture.json holds cells of a real Linux
+run (plus a made-up invalid cell and a cell of a scenario still to come);
+wine-fixture.json and bsd-fixture.json are made up, the BSD one as a run
+that could not probe as another user.
 """
 
 import base64
+import itertools
 import json
 import re
 import shutil
 import struct
 import subprocess
 import sys
+import time
 import types
 from pathlib import Path
 
@@ -17,7 +25,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-import report  # noqa: E402  (needs the path above)
+from reportlib import (check, cli, load, markdown, model, verdict,  # noqa: E402
+                       views)
 
 DATA = REPO / "tests" / "data"
 BAD = DATA / "bad"
@@ -32,18 +41,20 @@ MSDOC_2003 = REFERENCE / "msdoc-windows-2003-and-later.json"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
+# ---------------------------------------------------------------- helpers
+
 def run(capsys, *argv):
-    code = report.main([str(arg) for arg in argv])
+    code = cli.main([str(arg) for arg in argv])
     out, err = capsys.readouterr()
     return code, out, err
 
 
-def load(*paths):
-    return report.load_result_files(list(paths), report.load_validator())
+def load_files(*paths):
+    return load.load_result_files(list(paths), load.load_validator())
 
 
 def loaded(path):
-    return load(path)[0]
+    return load_files(path)[0]
 
 
 def assert_one_line_error(code, out, err, *fragments):
@@ -55,8 +66,19 @@ def assert_one_line_error(code, out, err, *fragments):
         assert fragment in err
 
 
+def fill_down(rows):
+    """Blank labels repeat the row above, as the tables print them."""
+    previous = {}
+    for row in rows:
+        for column, value in row.items():
+            if value == "":
+                row[column] = previous.get(column, "")
+        previous = row
+    return rows
+
+
 def markdown_rows(text, first_header):
-    """The table whose header starts with first_header, as dicts."""
+    """The Markdown table whose header starts with first_header."""
     lines = text.splitlines()
     start = next(i for i, line in enumerate(lines)
                  if line.startswith(f"| {first_header} "))
@@ -66,7 +88,40 @@ def markdown_rows(text, first_header):
             break
         table.append([c.strip() for c in line[1:-1].split(" | ")])
     header, _separator, *rows = table
-    return [dict(zip(header, row)) for row in rows]
+    return fill_down([dict(zip(header, row)) for row in rows])
+
+
+def join_header(pieces):
+    """A wrapped header put back together: broken after '_' or '+' with
+    nothing lost, after a space with the space dropped."""
+    text = ""
+    for piece in pieces:
+        glue = "" if not text or text[-1] in "_+" else " "
+        text += glue + piece
+    return text
+
+
+def text_rows(text, title):
+    """The plain-text table under the line starting with title, as dicts:
+    columns are where the dashes of its rule are."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(title))
+    rule = next(i for i in range(start, len(lines))
+                if lines[i].startswith("---"))
+    starts = [m.start() for m in re.finditer(r"-+", lines[rule])]
+    bounds = list(zip(starts, starts[1:] + [None]))
+
+    def cut(line):
+        return [line[a:b].strip() for a, b in bounds]
+
+    header_top = rule
+    while header_top > start + 1 and lines[header_top - 1].strip():
+        header_top -= 1
+    header_lines = [cut(line) for line in lines[header_top:rule]]
+    headers = [join_header([p for p in pieces if p])
+               for pieces in zip(*header_lines)]
+    body = list(itertools.takewhile(str.strip, lines[rule + 1:]))
+    return fill_down([dict(zip(headers, cut(line))) for line in body])
 
 
 def copy_with(tmp_path, source, name, change):
@@ -77,18 +132,39 @@ def copy_with(tmp_path, source, name, change):
     return target
 
 
+def cells_where(document, **fields):
+    return [c for c in document["cells"]
+            if all(c.get(f) == v for f, v in fields.items())]
+
+
+def set_outcome(document, outcome, **fields):
+    found = cells_where(document, **fields)
+    assert found, f"no cell with {fields}"
+    for cell in found:
+        cell["outcome"] = outcome
+        cell["os_error"] = None if outcome == "ok" else 98
+
+
 # ---------------------------------------------------------------- cell keys
 
-def test_cell_key_drops_measured_fields_and_orders_columns():
+def test_cell_key_drops_measured_fields_and_orders_key_fields():
     cell = {"spawn": "fork", "outcome": "ok", "state": "LISTEN",
             "cloexec": False, "note": "n", "probe_user": "same",
-            "scenario": "inherit", "os_error": None, "v6only": None,
+            "scenario": "hijack", "os_error": None, "v6only": None,
             "family": "ipv4", "reason": "r", "probe_addr": "wildcard",
             "witnessed_state": "LISTEN", "proto": "tcp",
             "listener_option": "default", "probe_option": "default",
-            "listener_addr": "wildcard"}
-    fields = [field for field, _ in report.cell_key(cell)]
-    assert fields == list(report.KEY_FIELD_ORDER) + ["cloexec", "spawn"]
+            "listener_addr": "wildcard", "listener_endpoint": "0.0.0.0",
+            "probe_endpoint": "0.0.0.0", "listen_outcome": "ok",
+            "reached": "both", "connections": 32}
+    fields = [field for field, _ in model.cell_key(cell)]
+    assert fields == list(model.KEY_FIELD_ORDER) + ["cloexec", "spawn"]
+
+
+def test_schema_knows_the_same_endpoints_as_the_report():
+    schema = json.loads((REPO / "results" / "schema.json").read_text())
+    endpoints = schema["$defs"]["endpoint"]["enum"]
+    assert endpoints == list(model.ENDPOINT_ADDRESSES)
 
 
 # ---------------------------------------------------------------- bad input
@@ -104,10 +180,32 @@ def test_bad_result_file_is_one_line_exit_2(capsys, name, fragment):
     assert_one_line_error(*run(capsys, BAD / name), name, fragment)
 
 
-def test_measured_file_must_name_its_harness(capsys, tmp_path):
-    bad = copy_with(tmp_path, LINUX, "no-harness.json",
-                    lambda d: d.pop("harness"))
-    assert_one_line_error(*run(capsys, bad), "'harness' is a required")
+@pytest.mark.parametrize("change, fragment", [
+    (lambda d: d.pop("harness"), "'harness' is a required"),
+    (lambda d: d["cells"][0].pop("probe_endpoint"),
+     "cells[0]: 'probe_endpoint' is a required property"),
+    (lambda d: d["cells"][0].update(listener_endpoint="10.0.0.1"),
+     "cells[0].listener_endpoint: '10.0.0.1' is not one of"),
+    (lambda d: cells_where(d, scenario="hijack")[0].pop("reached"),
+     "'reached' is a required property"),
+    (lambda d: cells_where(d, scenario="hijack")[0].update(reached="most"),
+     "'most' is not one of"),
+])
+def test_measured_file_is_checked_against_the_schema(capsys, tmp_path,
+                                                     change, fragment):
+    bad = copy_with(tmp_path, LINUX, "bad.json", change)
+    assert_one_line_error(*run(capsys, bad), fragment)
+
+
+def test_validator_still_finds_errors_after_values_passed(tmp_path):
+    # The validator remembers values that passed: a value that fails must
+    # still fail after the same field passed in ~80 other cells.
+    validator = load.load_validator()
+    load.load_result_file(LINUX, validator)
+    bad = copy_with(tmp_path, LINUX, "bad.json",
+                    lambda d: d["cells"][-1].update(proto="sctp"))
+    with pytest.raises(model.ReportError, match=r"cells\[81\]\.proto"):
+        load.load_result_file(bad, validator)
 
 
 def test_reference_file_must_have_provenance(capsys, tmp_path):
@@ -123,14 +221,25 @@ def test_two_files_with_one_platform_id_are_rejected(capsys, tmp_path):
                           "platform id windows-wine-fixture is in both")
 
 
-def test_platform_view_does_not_combine_with_other_outputs(capsys):
-    assert_one_line_error(*run(capsys, "--platform", WINE, "--check"),
-                          "does not combine with --check")
+@pytest.mark.parametrize("output", ["--html", "--png", "--readme"])
+def test_unwritable_output_fails_before_the_work(capsys, tmp_path, output,
+                                                 monkeypatch):
+    def no_work(*args):
+        raise AssertionError("worked for an output it cannot write")
+
+    monkeypatch.setattr(load, "load_validator", no_work)
+    target = tmp_path / "no-such-dir" / "out"
+    assert_one_line_error(*run(capsys, output, target, WINE),
+                          f"cannot write {target}: no directory")
 
 
-def test_unwritable_html_path_is_one_line(capsys, tmp_path):
-    page = tmp_path / "no-such-dir" / "page.html"
-    assert_one_line_error(*run(capsys, "--html", page, WINE), "cannot write")
+@pytest.mark.parametrize("argv, fragment", [
+    (["--all", LINUX], "--all goes with --platform FILE"),
+    (["--platform", LINUX, "--check"], "does not combine with --check"),
+    (["--platform", "no-such-file.json"], "no-such-file.json: cannot read"),
+])
+def test_wrong_combinations_are_one_line(capsys, argv, fragment):
+    assert_one_line_error(*run(capsys, *argv), fragment)
 
 
 @pytest.mark.parametrize("argv, fragment", [
@@ -144,83 +253,6 @@ def test_command_line_errors_never_show_a_traceback(argv, fragment):
     assert_one_line_error(done.returncode, done.stdout, done.stderr, fragment)
 
 
-# ---------------------------------------------------------------- Markdown
-
-def test_matrix_has_one_row_per_key_and_columns_grouped_by_family(capsys):
-    code, out, _ = run(capsys, LINUX, BLOG_FC6, WINE, BLOG_XP)
-    assert code == 0
-    rows = markdown_rows(out, "scenario")
-    platform_columns = [c for c in rows[0] if ": " in c]
-    assert platform_columns == [
-        "Windows: windows-xp-sp3-blog (reference)",
-        "Windows: windows-wine-fixture (emulated: wine-8.0)",
-        "Linux: linux-2.6.18-fc6-blog (reference)",
-        "Linux: linux-fixture (measured)"]
-    cells = [json.loads(p.read_text())["cells"]
-             for p in (LINUX, BLOG_FC6, WINE, BLOG_XP)]
-    distinct = {tuple(sorted((k, json.dumps(v)) for k, v in c.items()
-                             if k not in report.MEASURED_FIELDS))
-                for file_cells in cells for c in file_cells}
-    assert len(rows) == len(distinct)
-    fin_wait = next(r for r in rows if r["scenario"] == "bind"
-                    and r["family"] == "ipv4"
-                    and r["listener_option"] == "default"
-                    and r["probe_option"] == "default"
-                    and r["state"] == "FIN_WAIT_2")
-    assert [fin_wait[c] for c in platform_columns] == [
-        "ok", "EADDRINUSE ≠", "EADDRINUSE", "EADDRINUSE"]
-
-
-def test_new_scenario_fields_become_key_columns(capsys):
-    _, out, _ = run(capsys, LINUX)
-    rows = markdown_rows(out, "scenario")
-    header = list(rows[0])
-    assert header.index("state") < header.index("cloexec") < header.index(
-        "spawn")
-    inherit = [r for r in rows if r["scenario"] == "inherit"]
-    assert [(r["cloexec"], r["spawn"]) for r in inherit] == [("false", "fork")]
-
-
-def wine_diverges_from(references, key):
-    files = load(WINE, *references)
-    wine = next(r for r in files if not r.is_reference)
-    return report.diverges(wine, key, report.reference_outcomes(files))
-
-
-def test_marker_only_where_no_reference_of_the_family_agrees():
-    key = next(k for k, c in loaded(WINE).cells.items()
-               if c["probe_option"] == "SO_REUSEADDR"
-               and c["listener_option"] == "default")
-    # The XP table says ok, as Wine does; the 2003+ table says EACCES.
-    assert not wine_diverges_from([MSDOC_XP, MSDOC_2003], key)
-    assert wine_diverges_from([MSDOC_2003], key)
-
-
-def test_platform_view_puts_states_across_like_the_blog(capsys):
-    code, out, _ = run(capsys, "--platform", BLOG_XP)
-    assert code == 0
-    rows = markdown_rows(out, "listener_option")
-    assert list(rows[0]) == ["listener_option", "probe_option", "LISTEN",
-                             "ESTABLISHED", "FIN_WAIT_2", "TIME_WAIT"]
-    assert [list(r.values()) for r in rows] == [
-        ["default", "default", "EADDRINUSE", "EADDRINUSE", "ok", "ok"],
-        ["SO_REUSEADDR", "SO_REUSEADDR", "ok", "ok", "ok", "ok"],
-        ["SO_EXCLUSIVEADDRUSE", "SO_EXCLUSIVEADDRUSE", "EADDRINUSE",
-         "EADDRINUSE", "EADDRINUSE", "ok"]]
-    assert "Every row: scenario=bind, proto=tcp, family=ipv4" in out
-
-
-def test_platform_view_marks_divergence_from_the_references(capsys):
-    code, out, _ = run(capsys, "--platform", WINE)
-    assert code == 0
-    rows = markdown_rows(out, "listener_option")
-    exclusive = next(r for r in rows
-                     if r["listener_option"] == "SO_EXCLUSIVEADDRUSE")
-    assert exclusive["FIN_WAIT_2"] == "ok ≠"
-    assert exclusive["TIME_WAIT"] == "ok"
-    assert exclusive["ESTABLISHED_NO_LISTENER"] == report.NOT_MEASURED
-
-
 def test_default_files_are_everything_under_results(capsys):
     code, out, _ = run(capsys)
     assert code == 0
@@ -232,95 +264,361 @@ def test_default_files_skip_runs_still_being_written(capsys, tmp_path,
                                                      monkeypatch):
     shutil.copy(LINUX, tmp_path / "linux-fixture.json")
     (tmp_path / ".run-4242.json").write_text('{"half a fi')
-    monkeypatch.setattr(report, "RESULTS_DIR", tmp_path)
+    monkeypatch.setattr(load, "RESULTS_DIR", tmp_path)
     code, out, _ = run(capsys)
     assert code == 0 and "linux-fixture" in out
 
 
 def test_no_result_files_is_one_line(capsys, tmp_path, monkeypatch):
-    monkeypatch.setattr(report, "RESULTS_DIR", tmp_path)
+    monkeypatch.setattr(load, "RESULTS_DIR", tmp_path)
     assert_one_line_error(*run(capsys), "no result files under")
+
+
+# ---------------------------------------------------------------- --platform
+
+def platform_text(capsys, path, *files):
+    code, out, err = run(capsys, "--platform", path, *files)
+    assert (code, err) == (0, "")
+    return out
+
+
+def test_platform_view_is_the_blogs_table(capsys):
+    out = platform_text(capsys, LINUX)
+    rows = text_rows(out, "Restart, the blog's table")
+    assert list(rows[0]) == ["family", "option", "LISTEN", "ESTABLISHED",
+                             "ESTABLISHED_NO_LISTENER", "FIN_WAIT_2",
+                             "TIME_WAIT"]
+    assert [list(r.values()) for r in rows] == [
+        ["ipv4", "default", "INUSE", "INUSE", "–", "INUSE", "INUSE"],
+        ["ipv4", "SO_REUSEADDR", "INUSE", "INUSE", "–", "ok", "ok"],
+        ["ipv4", "SO_REUSEPORT", "ok", "ok", "–", "ok", "ok"],
+        ["ipv6", "default", "INUSE", "INUSE", "–", "INUSE", "INUSE"],
+        ["ipv6", "SO_REUSEADDR", "INUSE", "INUSE", "invalid", "ok", "ok"],
+        ["ipv6", "SO_REUSEPORT", "ok", "ok", "–", "ok", "ok"]]
+    # Headers wrap to two lines at most, after '_'.
+    lines = out.splitlines()
+    rule = next(i for i, line in enumerate(lines) if line.startswith("---"))
+    assert lines[rule - 3] == ""
+    assert lines[rule - 2].split() == ["ESTABLISHED_", "FIN_", "TIME_"]
+    # Options every cell of which is unsupported are one line, not rows.
+    assert ("this OS lacks them (every cell unsupported): "
+            "SO_EXCLUSIVEADDRUSE, uv_tcp_bind\n") in out
+
+
+def test_platform_view_digests_the_hijack_scenario(capsys):
+    out = platform_text(capsys, LINUX)
+    assert ("Got in: same user 1 of 4, other user 0 of 4 option pairs; "
+            "the rest: bind() refused") in out
+    assert text_rows(out, "Hijack at 0.0.0.0/0.0.0.0") == [{
+        "user": "same", "listener option": "SO_REUSEPORT",
+        "probe option": "SO_REUSEPORT", "listen": "ok",
+        "connections": "32", "reached": "both"}]
+
+
+def test_platform_view_shows_option_pairs_with_numbered_columns(capsys):
+    out = platform_text(capsys, LINUX)
+    listen = text_rows(out, "Option pairs at 0.0.0.0/0.0.0.0, same user")
+    assert [list(r.values()) for r in listen] == [
+        ["1 default", "INUSE", "INUSE", "INUSE"],
+        ["2 SO_REUSEADDR", "INUSE", "INUSE", "INUSE"],
+        ["3 SO_REUSEPORT", "INUSE", "INUSE", "ok"]]
+    time_wait = text_rows(out[out.index("\nTIME_WAIT"):], "")
+    assert list(time_wait[0]) == ["TIME_WAIT", "1", "2", "3"]
+    assert [r["2"] for r in time_wait] == ["INUSE", "ok", "INUSE"]
+
+
+def test_platform_view_ends_with_one_summary_line(capsys):
+    out = platform_text(capsys, LINUX)
+    assert out.splitlines()[-1] == (
+        "82 cells: 18 ok, 41 EADDRINUSE, 22 unsupported; 1 invalid")
+
+
+def test_platform_view_marks_divergence_from_the_references(capsys):
+    out = platform_text(capsys, WINE, BLOG_XP, MSDOC_XP, MSDOC_2003)
+    rows = text_rows(out, "Restart, the blog's table")
+    exclusive = next(r for r in rows if r["option"] == "SO_EXCLUSIVEADDRUSE")
+    assert exclusive["FIN_WAIT_2"] == "ok ≠"  # the blog's XP refused
+    assert exclusive["TIME_WAIT"] == "ok"
+    assert "≠ = an outcome no Windows reference gives" in out
+
+
+def test_platform_view_reads_only_the_references_among_files(capsys):
+    # Other measured files are not what --platform marks against, and a
+    # real run's cells take long to check: a broken one goes unnoticed.
+    out = platform_text(capsys, WINE, BLOG_XP, BAD / "schema-invalid.json",
+                        WINE)
+    assert "ok ≠" in out
+
+
+def test_platform_view_of_a_reference_says_what_it_lacks(capsys):
+    out = platform_text(capsys, BLOG_XP)
+    assert len(text_rows(out, "Restart, the blog's table")) == 3
+    assert "\nHijack at 0.0.0.0/0.0.0.0: not measured here.\n" in out
+
+
+def test_all_prints_every_cell_grouped(capsys):
+    code, out, _ = run(capsys, "--platform", LINUX, "--all")
+    assert code == 0
+    titles = [line for line in out.splitlines()
+              if re.match(r"(bind|hijack|inherit) (tcp|udp) ", line)]
+    assert titles == [
+        "bind tcp 0.0.0.0/0.0.0.0, same user (ipv4)",
+        "bind tcp 0.0.0.0/0.0.0.0, other user (ipv4)",
+        "bind tcp 0.0.0.0/127.0.0.1, same user (ipv4)",
+        "bind tcp 127.0.0.1/0.0.0.0, same user (ipv4)",
+        "bind tcp [::]/[::], same user (ipv6)",
+        "bind tcp 0.0.0.0/[::], same user (dualstack)",
+        "bind udp 0.0.0.0/0.0.0.0, same user (ipv4)",
+        "hijack tcp 0.0.0.0/0.0.0.0, same user (ipv4)",
+        "hijack tcp 0.0.0.0/0.0.0.0, other user (ipv4)",
+        "inherit tcp 0.0.0.0/0.0.0.0, same user (ipv4) cloexec=false "
+        "spawn=fork"]
+    shown = 0
+    for title in titles:
+        for row in text_rows(out, title):
+            outcomes = list(row.values())[2:]
+            shown += sum(value != model.NOT_MEASURED for value in outcomes)
+    assert shown == 82  # every cell, once
+    hijack = text_rows(out, "hijack tcp 0.0.0.0/0.0.0.0, same user")
+    assert {r["probe option"]: r["LISTEN"] for r in hijack
+            if r["listener option"] == "SO_REUSEPORT"} == {
+        "SO_REUSEADDR": "INUSE",
+        "SO_REUSEPORT": "ok; listen ok; reached both"}
+    assert "1 × invalid: old connection was in FIN_WAIT_1" in out
+
+
+# ---------------------------------------------------------------- Markdown
+
+def blog_keys(*paths):
+    """The blog's cells, chosen here without the report's code."""
+    keys = set()
+    for path in paths:
+        for c in json.loads(path.read_text())["cells"]:
+            if (c["scenario"], c["proto"], c["probe_user"]) == (
+                    "bind", "tcp", "same") \
+                    and c["listener_option"] == c["probe_option"] \
+                    and (c["listener_endpoint"], c["probe_endpoint"]) in (
+                        ("0.0.0.0", "0.0.0.0"), ("[::]", "[::]")):
+                keys.add((c["family"], c["listener_option"], c["state"]))
+    return keys
+
+
+def test_comparison_is_the_blogs_table_one_column_per_platform(capsys):
+    code, out, _ = run(capsys, LINUX, BLOG_FC6, WINE, BLOG_XP)
+    assert code == 0
+    rows = markdown_rows(out, "family")
+    platforms = list(rows[0])[3:]
+    assert platforms == [
+        "Windows<br>windows-xp-sp3-blog<br>reference",
+        "Windows<br>windows-wine-fixture<br>emulated: wine-8.0",
+        "Linux<br>linux-2.6.18-fc6-blog<br>reference",
+        "Linux<br>linux-fixture<br>measured"]
+    assert {(r["family"], r["option"], r["state"]) for r in rows} == \
+        blog_keys(LINUX, BLOG_FC6, WINE, BLOG_XP)
+    assert len(rows) == len(blog_keys(LINUX, BLOG_FC6, WINE, BLOG_XP))
+    fin_wait = next(r for r in rows if (r["family"], r["option"], r["state"])
+                    == ("ipv4", "default", "FIN_WAIT_2"))
+    assert [fin_wait[p] for p in platforms] == [
+        "ok", "EADDRINUSE ≠", "EADDRINUSE", "EADDRINUSE"]
+    assert "### The blog's table on every platform" in out
+    assert out.index("### The blog's table") < out.index("### Verdict")
+
+
+def test_comparison_leaves_out_cells_that_are_not_the_blogs(capsys):
+    _, out, _ = run(capsys, LINUX)
+    rows = markdown_rows(out, "family")
+    assert {r["state"] for r in rows} == {
+        "LISTEN", "ESTABLISHED", "ESTABLISHED_NO_LISTENER", "FIN_WAIT_2",
+        "TIME_WAIT"}  # no BOUND: UDP is not the blog's
+    assert "hijack" not in out.split("### Verdict")[0]
+
+
+def wine_diverges_from(references, key):
+    files = load_files(WINE, *references)
+    wine = next(r for r in files if not r.is_reference)
+    return views.References(files).diverges(wine, key)
+
+
+def test_marker_only_where_no_reference_of_the_family_agrees():
+    key = next(k for k, c in loaded(WINE).cells.items()
+               if c["probe_option"] == "SO_REUSEADDR"
+               and c["listener_option"] == "default"
+               and c["probe_user"] == "same" and c["scenario"] == "bind")
+    # The XP table says ok, as Wine does; the 2003+ table says EACCES.
+    assert not wine_diverges_from([MSDOC_XP, MSDOC_2003], key)
+    assert wine_diverges_from([MSDOC_2003], key)
 
 
 # ---------------------------------------------------------------- verdict
 
 def verdicts(path):
-    result = loaded(path)
-    return {option: tuple(map(str, report.option_verdict(result, option)))
-            for option in report.listener_options(result)}
+    return {v.option: tuple(map(str, v.findings))
+            for v in verdict.platform_verdicts(loaded(path))}
+
+
+def recommendation(path):
+    return verdict.recommendation(verdict.platform_verdicts(loaded(path)))
 
 
 def test_verdict_on_a_linux_platform():
     assert verdicts(LINUX) == {
         "default": ("no — FIN_WAIT_2: EADDRINUSE; TIME_WAIT: EADDRINUSE",
-                    "yes — refused: default"),
-        "SO_REUSEADDR": ("yes",
-                         "yes — refused: default, SO_REUSEADDR, SO_REUSEPORT"),
-        "SO_REUSEPORT": ("yes", "no — bound over it: SO_REUSEPORT wildcard"),
-        "SO_EXCLUSIVEADDRUSE": ("unsupported", "unsupported"),
+                    "yes — refused in 3 cells", "yes — refused in 4 cells"),
+        "SO_REUSEADDR": ("yes", "yes — refused in 5 cells",
+                         "yes — refused in 6 cells"),
+        "SO_REUSEPORT": ("yes", "yes — refused in 5 cells",
+                         "shared — with SO_REUSEPORT, by design"),
+        "SO_EXCLUSIVEADDRUSE": ("unsupported",) * 3,
+        "uv_tcp_bind": ("unsupported",) * 3,
     }
-    assert report.recommendation(loaded(LINUX)) == "SO_REUSEADDR"
+    assert recommendation(LINUX) == (
+        "SO_REUSEADDR; SO_REUSEPORT if your own processes may share the port")
+
+
+@pytest.mark.parametrize("address, contested", [
+    ("0.0.0.0/0.0.0.0", True), ("0.0.0.0/127.0.0.1", True),
+    ("127.0.0.1/0.0.0.0", False),  # the specific listener keeps its own
+    ("127.0.0.1/127.0.0.1", True), ("[::]/[::]", True), ("[::]/[::1]", True),
+    ("[::1]/[::]", False), ("[::1]/[::1]", True),
+    ("[::]dual/0.0.0.0", True), ("[::]dual/127.0.0.1", True),
+    ("0.0.0.0/[::]dual", True), ("127.0.0.1/[::]dual", False),
+    ("[::]dual/[::ffff:127.0.0.1]", True),
+    ("[::ffff:127.0.0.1]/127.0.0.1", True),
+    ("127.0.0.1/[::ffff:127.0.0.1]", True),
+    ("0.0.0.0/[::]", False), ("0.0.0.0/[::1]", False),  # IPv6-only: apart
+    ("127.0.0.1/[::]", False),
+])
+def test_which_address_pairs_can_take_a_listeners_connections(address,
+                                                              contested):
+    listener, probe = address.split("/")
+    cell = {"listener_endpoint": listener, "probe_endpoint": probe}
+    assert verdict.contests(cell) is contested
+
+
+def test_verdict_ignores_probes_beside_or_apart_from_the_listener(tmp_path):
+    # The fixture's ok cells at 127.0.0.1/0.0.0.0 and 0.0.0.0/[::] are
+    # another user's here: still no hijack.
+    def other_user(document):
+        for cell in document["cells"]:
+            if cell["listener_endpoint"] != cell["probe_endpoint"] and \
+                    cell["outcome"] == "ok" and \
+                    cell["probe_endpoint"] != "127.0.0.1":
+                cell["probe_user"] = "other"
+
+    changed = copy_with(tmp_path, LINUX, "apart.json", other_user)
+    assert verdicts(changed)["default"][1] == "yes — refused in 3 cells"
+    assert verdicts(changed)["SO_REUSEPORT"][1] == "yes — refused in 5 cells"
+
+
+def test_same_user_sharing_only_counts_with_sharing_options(tmp_path):
+    changed = copy_with(tmp_path, LINUX, "shared.json", lambda d: set_outcome(
+        d, "ok", scenario="bind", listener_option="SO_REUSEPORT",
+        probe_option="default", probe_user="same", state="LISTEN"))
+    assert verdicts(changed)["SO_REUSEPORT"][2] == (
+        "no — bound over by default, SO_REUSEPORT")
+    assert recommendation(changed) == "SO_REUSEADDR"
+
+
+def test_another_user_binding_over_the_listener_is_a_hijack(tmp_path):
+    changed = copy_with(tmp_path, LINUX, "stolen.json", lambda d: set_outcome(
+        d, "ok", scenario="bind", listener_option="SO_REUSEPORT",
+        probe_option="SO_REUSEPORT", probe_user="other", state="LISTEN"))
+    assert verdicts(changed)["SO_REUSEPORT"][1] == (
+        "no — bound over by SO_REUSEPORT")
+    assert recommendation(changed) == "SO_REUSEADDR"
+
+
+@pytest.mark.parametrize("listen_outcome, other_user", [
+    ("EADDRINUSE", "yes — refused in 5 cells"),
+    ("ok", "no — bound over by SO_REUSEADDR")])
+def test_a_hijack_needs_the_second_socket_to_listen(tmp_path, listen_outcome,
+                                                    other_user):
+    def second_bind_works(document):
+        (cell,) = cells_where(document, scenario="hijack",
+                              listener_option="SO_REUSEADDR",
+                              probe_option="SO_REUSEADDR",
+                              probe_user="other")
+        cell.update(outcome="ok", os_error=None, connections=32,
+                    listen_outcome=listen_outcome,
+                    reached="both" if listen_outcome == "ok" else "first")
+
+    changed = copy_with(tmp_path, LINUX, "listen.json", second_bind_works)
+    assert verdicts(changed)["SO_REUSEADDR"][1] == other_user
+
+
+def test_verdict_without_other_user_data_says_not_measured():
+    root = "not measured — probe as another user: needs root, the harness " \
+           "ran as uid 1001"
+    assert verdicts(BSD) == {
+        "default": ("no — TIME_WAIT: EADDRINUSE", root,
+                    "yes — refused in 1 cell"),
+        "SO_REUSEADDR": ("yes", root, "yes — refused in 2 cells"),
+        "SO_REUSEPORT": ("yes", "not measured — no other-user probe in "
+                                "LISTEN",
+                         "shared — with SO_REUSEPORT, by design"),
+        "SO_REUSEPORT_LB": ("not measured — no cell in FIN_WAIT_2, "
+                            "TIME_WAIT",
+                            "not measured — no other-user probe in LISTEN",
+                            "shared — with SO_REUSEPORT_LB, by design"),
+    }
+    assert recommendation(BSD) == (
+        "none proven; not measured: SO_REUSEADDR (other user), SO_REUSEPORT "
+        "(other user), SO_REUSEPORT_LB (restart, other user)")
 
 
 def test_verdict_on_an_emulated_windows_platform():
     assert verdicts(WINE) == {
         "default": ("no — FIN_WAIT_2: EADDRINUSE",
-                    "no — bound over it: SO_REUSEADDR wildcard"),
-        "SO_REUSEADDR": ("yes", "no — bound over it: SO_REUSEADDR wildcard"),
-        "SO_EXCLUSIVEADDRUSE": ("yes", "yes — refused: SO_EXCLUSIVEADDRUSE"),
+                    "no — bound over by SO_REUSEADDR",
+                    "no — bound over by SO_REUSEADDR"),
+        "SO_REUSEADDR": ("yes", "not measured — no other-user probe in "
+                                "LISTEN",
+                         "no — bound over by SO_REUSEADDR"),
+        "SO_EXCLUSIVEADDRUSE": ("yes", "yes — refused in 2 cells",
+                                "yes — refused in 2 cells"),
     }
-    assert report.recommendation(loaded(WINE)) == "SO_EXCLUSIVEADDRUSE"
-
-
-def test_verdict_says_so_when_no_option_is_safe():
-    # The wildcard probe beside a specific listener (ok) is no takeover.
-    assert verdicts(BSD) == {
-        "default": ("no — TIME_WAIT: EADDRINUSE", "yes — refused: default"),
-        "SO_REUSEADDR": ("yes", "no — bound over it: SO_REUSEADDR specific, "
-                                "other user"),
-        "SO_REUSEPORT": ("unknown — not measured: FIN_WAIT_2, TIME_WAIT",
-                         "no — bound over it: SO_REUSEPORT wildcard"),
-    }
-    assert report.recommendation(loaded(BSD)) == (
-        "none: no option is both restart-safe and hijack-safe")
+    assert recommendation(WINE) == "SO_EXCLUSIVEADDRUSE"
 
 
 def test_verdict_follows_the_data(tmp_path):
-    def reuseaddr_time_wait_fails(document):
-        for cell in document["cells"]:
-            if (cell["listener_option"], cell["state"]) == (
-                    "SO_REUSEADDR", "TIME_WAIT"):
-                cell["outcome"], cell["os_error"] = "EADDRINUSE", 98
-
-    changed = copy_with(tmp_path, LINUX, "changed.json",
-                        reuseaddr_time_wait_fails)
+    changed = copy_with(tmp_path, LINUX, "changed.json", lambda d: set_outcome(
+        d, "EADDRINUSE", listener_option="SO_REUSEADDR",
+        probe_option="SO_REUSEADDR", state="TIME_WAIT",
+        listener_endpoint="0.0.0.0", probe_endpoint="0.0.0.0"))
     assert verdicts(changed)["SO_REUSEADDR"][0] == (
         "no — TIME_WAIT: EADDRINUSE")
-    assert report.recommendation(loaded(changed)).startswith("none:")
+    assert recommendation(changed) == (
+        "SO_REUSEPORT if your own processes may share the port")
 
 
 def test_verdict_from_the_published_sources():
     blog = verdicts(BLOG_XP)
-    assert blog["SO_REUSEADDR"][1].startswith("no — ")  # Windows hijack
+    assert blog["SO_REUSEADDR"][2].startswith("no — ")  # Windows hijack
     assert blog["SO_EXCLUSIVEADDRUSE"][0] == "no — FIN_WAIT_2: EADDRINUSE"
-    assert report.recommendation(loaded(BLOG_XP)) == "default"
-    assert report.recommendation(loaded(BLOG_FC6)) == "SO_REUSEADDR"
+    # The blog ran as one user only: the verdict does not guess.
+    assert recommendation(BLOG_XP) == (
+        "none proven; not measured: default (other user)")
+    assert recommendation(BLOG_FC6) == (
+        "none proven; not measured: SO_REUSEADDR (other user)")
     doc = verdicts(MSDOC_2003)
-    assert doc["SO_REUSEADDR"][1].startswith("no — ")
-    assert doc["SO_EXCLUSIVEADDRUSE"][1].startswith("yes — ")
-    assert report.recommendation(loaded(MSDOC_2003)) == (
-        "none proven: not enough data for SO_EXCLUSIVEADDRUSE")
+    assert doc["SO_REUSEADDR"][1] == "no — bound over by SO_REUSEADDR"
+    assert doc["SO_EXCLUSIVEADDRUSE"][1:] == (
+        "yes — refused in 9 cells", "yes — refused in 9 cells")
+    assert recommendation(MSDOC_2003) == (
+        "none proven; not measured: SO_EXCLUSIVEADDRUSE (restart)")
 
 
 def test_markdown_verdict_per_family(capsys):
     _, out, _ = run(capsys, LINUX, BSD)
     assert "#### Linux" in out and "#### BSD" in out
     assert "#### Windows" not in out
-    assert "- linux-fixture: SO_REUSEADDR\n" in out
+    assert "- linux-fixture: SO_REUSEADDR; SO_REUSEPORT if" in out
     rows = markdown_rows(out, "platform")
+    assert list(rows[0]) == markdown.VERDICT_HEADERS
     assert rows[0]["platform"] == "linux-fixture (measured)"
-    assert [r["listener option"] for r in rows] == [
-        "default", "SO_REUSEADDR", "SO_REUSEPORT", "SO_EXCLUSIVEADDRUSE"]
+    assert [r["listener option"] for r in rows[:5]] == [
+        "default", "SO_REUSEADDR", "SO_REUSEPORT", "SO_EXCLUSIVEADDRUSE",
+        "uv_tcp_bind"]
 
 
 # ---------------------------------------------------------------- references
@@ -354,9 +652,11 @@ def test_blog_files_match_the_blogs_summary_table(name):
     assert got == expected
     # The blog measured one setting only: nothing else may be invented.
     settings = {(c["probe_option"] == c["listener_option"],
+                 c["listener_endpoint"], c["probe_endpoint"],
                  c["listener_addr"], c["probe_addr"], c["probe_user"],
                  c["family"]) for c in cells}
-    assert settings == {(True, "wildcard", "wildcard", "same", "ipv4")}
+    assert settings == {(True, "0.0.0.0", "0.0.0.0", "wildcard", "wildcard",
+                         "same", "ipv4")}
 
 
 def test_microsoft_tables_spot_checks():
@@ -383,8 +683,20 @@ def test_microsoft_tables_spot_checks():
                    ("default", "wildcard"), "other") == ("ok", None)
 
 
+@pytest.mark.parametrize("path", [MSDOC_XP, MSDOC_2003])
+def test_microsoft_tables_say_which_address_specific_is(path):
+    result = loaded(path)
+    endpoints = {(c["listener_addr"], c["listener_endpoint"])
+                 for c in result.cells.values()} | {
+        (c["probe_addr"], c["probe_endpoint"])
+        for c in result.cells.values()}
+    assert endpoints == {("wildcard", "0.0.0.0"), ("specific", "127.0.0.1")}
+    assert any("'specific' is 127.0.0.1" in note
+               for note in result.platform["provenance"]["notes"])
+
+
 def test_every_reference_file_says_where_it_comes_from():
-    references = load(*REFERENCE.glob("*.json"))
+    references = load_files(*REFERENCE.glob("*.json"))
     assert {r.id for r in references} >= {
         "windows-xp-sp3-blog", "linux-2.6.18-fc6-blog",
         "linux-2.4.20-rh8-blog",
@@ -403,19 +715,24 @@ def fake_expectations(monkeypatch, table, families=("windows", "linux"),
                       source="fake", note=None):
     """drivers/expectations.py stand-in.
 
-    table: (listener option, probe option, state) -> expected outcome.
+    table: (scenario, listener option, probe option, user, state) ->
+    expected outcome, or (outcome, extra) for hijack rows.
     """
     asked = []
 
     class Expectations:
+        path = REPO / "scenarios" / "expected" / "fake.toml"
+
         @staticmethod
         def lookup(cell):
-            outcome = table.get((cell["listener_option"],
-                                 cell["probe_option"], cell["state"]))
-            if outcome is None:
+            want = table.get((cell["scenario"], cell["listener_option"],
+                              cell["probe_option"], cell["probe_user"],
+                              cell["state"]))
+            if want is None:
                 return None
+            outcome, extra = want if isinstance(want, tuple) else (want, {})
             return types.SimpleNamespace(outcome=outcome, source=source,
-                                         note=note)
+                                         note=note, extra=extra)
 
     def load_for_platform(platform):
         asked.append(platform["id"])
@@ -427,51 +744,56 @@ def fake_expectations(monkeypatch, table, families=("windows", "linux"),
     return asked
 
 
-WINE_EXPECTED = {
-    ("default", "default", "LISTEN"): "EADDRINUSE",
-    ("default", "default", "ESTABLISHED"): "EADDRINUSE",
-    ("default", "default", "FIN_WAIT_2"): "EADDRINUSE",
-    ("default", "default", "TIME_WAIT"): "ok",
-    ("default", "SO_REUSEADDR", "LISTEN"): "ok",
-    ("SO_REUSEADDR", "SO_REUSEADDR", "LISTEN"): "ok",
-    ("SO_REUSEADDR", "SO_REUSEADDR", "ESTABLISHED"): "ok",
-    ("SO_REUSEADDR", "SO_REUSEADDR", "FIN_WAIT_2"): "ok",
-    ("SO_REUSEADDR", "SO_REUSEADDR", "TIME_WAIT"): "ok",
-    ("SO_EXCLUSIVEADDRUSE", "SO_EXCLUSIVEADDRUSE", "LISTEN"): "EADDRINUSE",
-    ("SO_EXCLUSIVEADDRUSE", "SO_EXCLUSIVEADDRUSE",
-     "ESTABLISHED"): "EADDRINUSE",
-    ("SO_EXCLUSIVEADDRUSE", "SO_EXCLUSIVEADDRUSE", "FIN_WAIT_2"): "ok",
-    ("SO_EXCLUSIVEADDRUSE", "SO_EXCLUSIVEADDRUSE", "TIME_WAIT"): "ok",
-}
+def measured_as_expected(path):
+    """Every cell of the file, expected as measured."""
+    return {(c["scenario"], c["listener_option"], c["probe_option"],
+             c["probe_user"], c["state"]):
+            (c["outcome"], {f: c[f] for f in ("listen_outcome", "reached")
+                            if f in c})
+            for c in loaded(path).cells.values()}
 
 
 def test_check_passes_when_measurements_agree(capsys, monkeypatch):
-    asked = fake_expectations(monkeypatch, WINE_EXPECTED)
+    asked = fake_expectations(monkeypatch, measured_as_expected(WINE))
     code, out, err = run(capsys, "--check", WINE, BLOG_XP)
     assert (code, err) == (0, "")
-    assert out == ("windows-wine-fixture: 14 cells, 0 disagree, "
-                   "1 without expectation\n")
+    assert out == ("windows-wine-fixture against scenarios/expected/"
+                   "fake.toml: 19 cells, 0 disagree, 0 without "
+                   "expectation\n")
     assert asked == ["windows-wine-fixture"]  # references are not checked
 
 
-def test_check_fails_on_a_disagreement(capsys, monkeypatch):
-    expected = dict(WINE_EXPECTED)
-    expected[("default", "default", "FIN_WAIT_2")] = "ok"
+def test_check_fails_on_a_different_outcome(capsys, monkeypatch):
+    expected = measured_as_expected(WINE)
+    expected[("bind", "default", "default", "same", "FIN_WAIT_2")] = "ok"
     fake_expectations(monkeypatch, expected, source="blog",
                       note="Windows XP SP3")
     code, out, _ = run(capsys, "--check", WINE)
-    assert code == report.EXIT_DISAGREE
-    assert "14 cells, 1 disagree" in out
-    assert ("state=FIN_WAIT_2: expected ok (blog; Windows XP SP3), "
-            "got EADDRINUSE") in out
+    assert code == check.EXIT_DISAGREE
+    assert "19 cells, 1 disagree, 0 without expectation" in out
+    assert ("  tcp-ipv4-default-FIN_WAIT_2: outcome expected ok, measured "
+            "EADDRINUSE  [source: blog; Windows XP SP3]\n") in out
+
+
+def test_check_compares_what_a_hijack_row_expects(capsys, monkeypatch):
+    expected = measured_as_expected(WINE)
+    expected[("hijack", "default", "SO_REUSEADDR", "same", "LISTEN")] = (
+        "ok", {"listen_outcome": "ok", "reached": "first"})
+    fake_expectations(monkeypatch, expected, source="measured")
+    code, out, _ = run(capsys, "--check", WINE)
+    assert code == check.EXIT_DISAGREE
+    assert ("  hijack-tcp-ipv4-default/SO_REUSEADDR-LISTEN: reached expected "
+            "first, measured second  [source: measured]\n") in out
 
 
 def test_check_fails_on_an_unwitnessed_cell(capsys, monkeypatch):
     fake_expectations(monkeypatch, {})
     code, out, _ = run(capsys, "--check", LINUX)
-    assert code == report.EXIT_DISAGREE
-    assert ("state=ESTABLISHED_NO_LISTENER: invalid, not witnessed: old "
-            "connection was in FIN_WAIT_1 at the deadline") in out
+    assert code == check.EXIT_DISAGREE
+    assert ("  tcp-ipv6-SO_REUSEADDR-ESTABLISHED_NO_LISTENER: invalid, state "
+            "not witnessed: old connection was in FIN_WAIT_1 at the "
+            "deadline\n") in out
+    assert "82 cells, 1 disagree, 81 without expectation" in out
 
 
 def test_check_records_a_platform_without_expectations(capsys, monkeypatch):
@@ -479,6 +801,17 @@ def test_check_records_a_platform_without_expectations(capsys, monkeypatch):
     code, out, _ = run(capsys, "--check", LINUX)
     assert code == 0
     assert out == "no expectations for linux-fixture, recorded only\n"
+
+
+def test_check_with_the_drivers_own_expectations(capsys, tmp_path):
+    # The real API (drivers/expectations.py, scenarios/expected/linux.toml)
+    # over real cells: they agree, but for the fixture's made-up ones.
+    real = copy_with(tmp_path, LINUX, "real.json", lambda d: d.update(
+        cells=[c for c in d["cells"] if "note" not in c]))
+    code, out, _ = run(capsys, "--check", real)
+    assert (code, out) == (0, "linux-fixture against scenarios/expected/"
+                              "linux.toml: 80 cells, 0 disagree, 0 without "
+                              "expectation\n")
 
 
 def test_check_without_the_expectations_module(capsys, monkeypatch):
@@ -502,8 +835,8 @@ def test_check_reports_a_broken_expectations_file(capsys, monkeypatch):
 
 # ---------------------------------------------------------------- --readme
 
-README_TEXT = (f"# bindmatrix\n\nQuick start.\n\n{report.README_BEGIN}\n"
-               f"old table\n{report.README_END}\n\n## Licence\n\nMIT\n")
+README_TEXT = (f"# bindmatrix\n\nQuick start.\n\n{markdown.README_BEGIN}\n"
+               f"old table\n{markdown.README_END}\n\n## Licence\n\nMIT\n")
 
 
 def test_readme_refresh_touches_only_the_marked_section(capsys, tmp_path):
@@ -511,21 +844,21 @@ def test_readme_refresh_touches_only_the_marked_section(capsys, tmp_path):
     readme.write_text(README_TEXT, encoding="utf-8")
     assert run(capsys, "--readme", readme, LINUX) == (0, "", "")
     text = readme.read_text(encoding="utf-8")
-    head, rest = text.split(report.README_BEGIN)
-    section, tail = rest.split(report.README_END)
-    assert head == README_TEXT.split(report.README_BEGIN)[0]
-    assert tail == README_TEXT.split(report.README_END)[1]
+    head, rest = text.split(markdown.README_BEGIN)
+    section, tail = rest.split(markdown.README_END)
+    assert head == README_TEXT.split(markdown.README_BEGIN)[0]
+    assert tail == README_TEXT.split(markdown.README_END)[1]
     assert "old table" not in section
-    assert "- linux-fixture: SO_REUSEADDR" in section
-    assert "| scenario |" in section
+    assert "- linux-fixture: SO_REUSEADDR; SO_REUSEPORT" in section
+    assert "| family | option" in section
     run(capsys, "--readme", readme, LINUX)
     assert readme.read_text(encoding="utf-8") == text  # stable
 
 
 @pytest.mark.parametrize("text", [
     "# no markers\n",
-    f"{report.README_END}\n{report.README_BEGIN}\n",
-    f"{report.README_BEGIN}\nonly the start\n",
+    f"{markdown.README_END}\n{markdown.README_BEGIN}\n",
+    f"{markdown.README_BEGIN}\nonly the start\n",
 ])
 def test_readme_without_markers_is_left_alone(capsys, tmp_path, text):
     readme = tmp_path / "README.md"
@@ -543,23 +876,96 @@ def png_size(data):
     return width, height
 
 
-def test_html_page_is_self_contained(capsys, tmp_path):
-    page = tmp_path / "page.html"
-    assert run(capsys, "--html", page, WINE, BLOG_XP) == (0, "", "")
-    text = page.read_text(encoding="utf-8")
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    """One HTML page and one picture of the fixtures and two references."""
+    directory = tmp_path_factory.mktemp("page")
+    page, picture = directory / "page.html", directory / "picture.png"
+    code = cli.main(["--html", str(page), "--png", str(picture), str(WINE),
+                     str(LINUX), str(BSD), str(BLOG_XP), str(BLOG_FC6)])
+    assert code == 0
+    return page.read_text(encoding="utf-8"), picture.read_bytes()
+
+
+def test_html_page_is_self_contained(page):
+    text, _ = page
     fetches = re.findall(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""",
                          text, re.IGNORECASE)
     assert fetches == []
     assert "<link" not in text and "@import" not in text
     (picture,) = re.findall(r'src="data:image/png;base64,([^"]+)"', text)
     assert min(png_size(base64.b64decode(picture))) > 100
+
+
+def test_html_page_has_every_view(page):
+    text, _ = page
+    for heading in ("<h2>Verdict</h2>", "<h2>The blog's table on every "
+                    "platform</h2>", "<h3>Hijack at 0.0.0.0/0.0.0.0</h3>",
+                    "<h3>Option pairs at 0.0.0.0/0.0.0.0</h3>",
+                    "<h4>LISTEN, other user</h4>",
+                    "<summary>hijack tcp: 1 address pair</summary>"):
+        assert heading in text
     assert '<th colspan="2">Windows</th>' in text
-    assert 'class="outcome o-ok divergent">ok ≠</td>' in text
-    assert "SO_EXCLUSIVEADDRUSE" in text and "<h2>Verdict</h2>" in text
+    assert '<td class="shared">shared — with SO_REUSEPORT, by design</td>' \
+        in text
+    # The blog's XP refused SO_EXCLUSIVEADDRUSE in FIN_WAIT_2; Wine did not.
+    assert '<td class="o k0 d">ok ≠</td>' in text
 
 
-def test_png_picture_is_written(capsys, tmp_path):
-    picture = tmp_path / "matrix.png"
-    assert run(capsys, "--png", picture, LINUX, BLOG_FC6) == (0, "", "")
-    width, height = png_size(picture.read_bytes())
-    assert width > 300 and height > 300
+def test_html_page_shows_every_cell_once_with_a_tooltip(page):
+    text, _ = page
+    tooltips = re.findall(r'<td class="k\d[^"]*" title="([^"]*)"', text)
+    cells = sum(len(loaded(p).cells)
+                for p in (WINE, LINUX, BSD, BLOG_XP, BLOG_FC6))
+    assert len([t for t in tooltips if t != "not measured"]) == cells
+    assert ("SO_REUSEPORT → SO_REUSEPORT, LISTEN: ok; listen ok; reached "
+            "both of 32") in tooltips
+
+
+def test_png_picture_grows_with_measured_platforms(page, tmp_path):
+    _, picture = page
+    references_only = tmp_path / "references.png"
+    assert cli.main(["--png", str(references_only), str(BLOG_XP),
+                     str(BLOG_FC6)]) == 0
+    width, height = png_size(picture)
+    assert width > 600 and height > 600
+    # The option-pair panels are only there for measured platforms.
+    assert png_size(references_only.read_bytes())[1] < height
+
+
+# ---------------------------------------------------------------- size
+
+def big_file(directory):
+    """A platform as large as a real run: every endpoint pair, option pair,
+    user and TCP state (~25,000 cells)."""
+    options = model.OPTION_ORDER
+    states = ("LISTEN", "ESTABLISHED", "ESTABLISHED_NO_LISTENER",
+              "FIN_WAIT_2", "TIME_WAIT", "CLOSE_WAIT", "LAST_ACK")
+    endpoints = list(model.ENDPOINT_ADDRESSES)
+    cells = [{"scenario": "bind", "proto": "tcp", "family": "ipv4",
+              "listener_endpoint": listener, "probe_endpoint": probe,
+              "listener_addr": "wildcard", "probe_addr": "wildcard",
+              "v6only": None, "listener_option": lo, "probe_option": po,
+              "probe_user": user, "state": state, "witnessed_state": state,
+              "outcome": "ok" if lo == po else "EADDRINUSE",
+              "os_error": None if lo == po else 98}
+             for listener, probe in itertools.product(endpoints, endpoints)
+             for lo, po in itertools.product(options, options)
+             for user in ("same", "other") for state in states]
+    document = json.loads(LINUX.read_text())
+    document["cells"] = cells
+    path = directory / "big.json"
+    path.write_text(json.dumps(document))
+    return path
+
+
+def test_a_real_sized_file_reports_quickly_and_fits_a_terminal(capsys,
+                                                               tmp_path):
+    started = time.monotonic()
+    out = platform_text(capsys, big_file(tmp_path), BLOG_FC6)
+    elapsed = time.monotonic() - started
+    assert out.splitlines()[-1].startswith("24696 cells: ")
+    assert elapsed < 5, f"--platform took {elapsed:.1f} s"
+    # Seven options and seven states: still within 100 columns (but the
+    # first line, which names the OS as the file does).
+    assert max(len(line) for line in out.splitlines()[1:]) <= 100

@@ -2,18 +2,22 @@
 # ./matrix. On Debian/Ubuntu it uses apt-get (through sudo when not root);
 # elsewhere it only says what to install.
 
-# Package names on Debian/Ubuntu, and a command that shows each is there.
+# Package names on Debian/Ubuntu.
 BM_PACKAGES=(meson ninja-build pkg-config gcc libuv1-dev python3-pytest
   python3-jsonschema python3-matplotlib)
+# The Windows build under Wine: the cross compiler, 64-bit Wine only, and what
+# building libuv from Debian's source package takes.
+BM_WINE_PACKAGES=(mingw-w64 wine wine64 cmake dpkg-dev)
 
 missing_packages() {
   local pkg
-  for pkg in "${BM_PACKAGES[@]}"; do
+  for pkg in "$@"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' ||
       echo "$pkg"
   done
 }
 
+# ensure_packages PKG...: installs those of PKG... that are missing.
 ensure_packages() {
   if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
     command -v meson >/dev/null || {
@@ -23,7 +27,7 @@ ensure_packages() {
     return 0
   fi
   local missing
-  missing=$(missing_packages)
+  missing=$(missing_packages "$@")
   [ -z "$missing" ] && return 0
   local sudo=()
   [ "$(id -u)" -ne 0 ] && sudo=(sudo)

@@ -1,0 +1,85 @@
+"""The Windows build of the harness, run under Wine on x86_64 Linux.
+
+libuv for mingw is built from Debian's source package and cached in
+build-mingw-deps/ (tools/build-libuv-mingw.sh, which also writes the Meson
+cross file); the harness is cross-built in build-wine/; every run happens
+inside a Wine session with a private prefix and a persistent wineserver
+(tools/wine-session.sh), stopped afterwards.
+"""
+import ast
+import configparser
+import contextlib
+import os
+import platform
+import shutil
+import subprocess
+
+from scenarios import ROOT
+
+DEPS = ROOT / "build-mingw-deps"
+BUILD = ROOT / "build-wine"
+CROSS_FILE = DEPS / "mingw-w64-x86_64.ini"
+PREFIX = DEPS / "wineprefix"
+TOOLS = ROOT / "tools"
+
+
+def unavailable_reason():
+    """Why this machine cannot run the Wine leg, or None when it can."""
+    if platform.system() != "Linux" or platform.machine() != "x86_64":
+        return "the Wine leg runs on x86_64 Linux only"
+    for tool in ("wine", "x86_64-w64-mingw32-gcc", "cmake"):
+        if not shutil.which(tool):
+            return f"{tool} is not installed"
+    return None
+
+
+def ensure_build():
+    subprocess.run([str(TOOLS / "build-libuv-mingw.sh"), str(DEPS)],
+                   check=True, stdout=subprocess.DEVNULL)
+    if not (BUILD / "build.ninja").exists():
+        subprocess.run(["meson", "setup", str(BUILD), str(ROOT),
+                        "--cross-file", str(CROSS_FILE), "-Dwerror=true"],
+                       check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["meson", "compile", "-C", str(BUILD)], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def in_session(command):
+    """Runs `command` inside a Wine session; returns its exit status."""
+    return subprocess.run([str(TOOLS / "wine-session.sh"), "run",
+                           str(PREFIX), "--", *command]).returncode
+
+
+@contextlib.contextmanager
+def session():
+    """A Wine session around Python code that starts Wine processes."""
+    subprocess.run([str(TOOLS / "wine-session.sh"), "start", str(PREFIX)],
+                   check=True, stdout=subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        subprocess.run([str(TOOLS / "wine-session.sh"), "stop", str(PREFIX)],
+                       check=False)
+
+
+def harness_environment():
+    """The environment for drivers/harness.py to run the Windows harness:
+    its path and the cross file's wrapper (harness_wrapper)."""
+    cross = configparser.ConfigParser()
+    cross.read(CROSS_FILE)
+    wrapper = ast.literal_eval(cross["properties"]["harness_wrapper"])
+    return {"BINDMATRIX_HARNESS": str(BUILD / "harness" / "bindmatrix.exe"),
+            "BINDMATRIX_WRAPPER": "\n".join(wrapper),
+            "BINDMATRIX_TIMEOUT_MS": "10000"}
+
+
+@contextlib.contextmanager
+def environment():
+    """os.environ pointing drivers/harness.py at the Windows harness."""
+    saved = dict(os.environ)
+    os.environ.update(harness_environment())
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)

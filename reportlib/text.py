@@ -1,0 +1,197 @@
+"""Plain text for the terminal: what ./matrix run prints after measuring
+(report.py --platform FILE), and every cell (--all). Tables stay within
+about 100 columns: short outcome names, headers wrapped at '_' and '+',
+option-pair matrices with numbered columns."""
+
+import re
+
+from . import views
+from .model import (DIVERGENCE_MARK, NOT_MEASURED, short_legend,
+                    short_outcome, sorted_values)
+
+HEADER_BREAK = re.compile(r"[^_+ ]*[_+ ]|[^_+ ]+$")
+REACHED = {"first": "first only", "second": "second only", "both": "both",
+           "none": "neither"}
+
+
+# ---------------------------------------------------------------- tables
+
+def wrap_header(text, width):
+    """The header in lines of at most width, broken after '_', '+' or ' '
+    (a longer unbreakable piece keeps its line)."""
+    lines = [""]
+    for chunk in HEADER_BREAK.findall(text):
+        if lines[-1] and len((lines[-1] + chunk).rstrip()) > width:
+            lines.append("")
+        lines[-1] += chunk
+    return [line.rstrip() for line in lines]
+
+
+def column_width(header, cells):
+    """As narrow as the cells allow, with the header in at most two lines
+    (or as many as its longest unbreakable piece needs)."""
+    longest_piece = max(len(chunk.rstrip())
+                        for chunk in HEADER_BREAK.findall(header))
+    width = max([longest_piece] + [len(cell) for cell in cells])
+    while len(wrap_header(header, width)) > 2:
+        width += 1
+    return width
+
+
+def text_table(headers, rows):
+    columns = list(zip(*rows)) if rows else [()] * len(headers)
+    widths = [column_width(h, c) for h, c in zip(headers, columns)]
+    wrapped = [wrap_header(h, w) for h, w in zip(headers, widths)]
+    height = max(len(lines) for lines in wrapped)
+    # Bottom-aligned, so that every header ends on the line above the rule.
+    wrapped = [[""] * (height - len(lines)) + lines for lines in wrapped]
+
+    def line(cells):
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+
+    header = [line(parts) for parts in zip(*wrapped)]
+    rule = line(["-" * w for w in widths])
+    return "\n".join(header + [rule] + [line(r) for r in rows])
+
+
+def entry_text(entry):
+    cell = entry.cell
+    if cell is None:
+        return NOT_MEASURED
+    text = short_outcome(cell["outcome"])
+    if cell.get("listen_outcome"):
+        text += f"; listen {short_outcome(cell['listen_outcome'])}"
+    if cell.get("reached"):
+        text += f"; reached {cell['reached']}"
+    return text + (f" {DIVERGENCE_MARK}" if entry.divergent else "")
+
+
+def grid_text(grid, label_headers):
+    rows = [labels + [entry_text(grid.entry(row, column))
+                      for column in grid.columns]
+            for row, labels in zip(grid.rows, views.row_labels(grid))]
+    headers = list(label_headers) + [" ".join(c) for c in grid.columns]
+    return text_table(headers, rows)
+
+
+def numbered_matrix_text(grid, corner):
+    """A square option matrix: rows numbered, columns by those numbers, so
+    that seven option names fit across a terminal."""
+    options = [row[0] for row in grid.rows]
+    options += [c[0] for c in grid.columns if c[0] not in options]
+    number = {option: str(i) for i, option in enumerate(options, 1)}
+    rows = [[f"{number[row[0]]} {row[0]}"]
+            + [entry_text(grid.entry(row, column)) for column in grid.columns]
+            for row in grid.rows]
+    headers = [corner] + [number[column[0]] for column in grid.columns]
+    return text_table(headers, rows)
+
+
+# ---------------------------------------------------------------- sections
+
+def platform_heading(result):
+    platform = result.platform
+    where = " ".join(str(platform[f]) for f in ("os", "release", "arch")
+                     if platform.get(f))
+    if result.harness:
+        how = (f"harness {result.harness['version']}, "
+               f"libuv {result.harness['libuv']}")
+    else:
+        how = platform["provenance"]["document"]
+    return f"{result.label}: {where}; {how}"
+
+
+def blog_section(result, references, unavailable):
+    grid = views.drop_options(views.blog_grid(result, references),
+                              unavailable)
+    if not grid.rows:
+        return "Restart: no cell of the blog's experiment here."
+    return ("Restart, the blog's table: TCP; the new server binds with the "
+            "old one's option,\nas the same user, at ipv4 = 0.0.0.0/0.0.0.0, "
+            "ipv6 = [::]/[::] (IPv6-only)\n\n"
+            + grid_text(grid, ("family", "option")))
+
+
+HIJACK_HEADERS = ["user", "listener option", "probe option", "listen",
+                  "connections", "reached"]
+
+
+def hijack_rows(successes):
+    return [[c["probe_user"], c["listener_option"], c["probe_option"],
+             short_outcome(c["listen_outcome"] or NOT_MEASURED),
+             str(c["connections"]) if c["connections"] is not None
+             else NOT_MEASURED,
+             REACHED.get(c["reached"], NOT_MEASURED)]
+            for c in successes]
+
+
+def got_in_line(digest):
+    counts = ", ".join(
+        f"{user} user {sum(c['probe_user'] == user for c in digest.successes)}"
+        f" of {digest.measured[user]}" for user in ("same", "other"))
+    return f"Got in: {counts} option pairs; the rest: bind() refused"
+
+
+def hijack_section(result):
+    digest = views.hijack_digest(result)
+    if not digest.measured:
+        return f"Hijack at {views.DIGEST_ADDRESS}: not measured here."
+    title = (f"Hijack at {views.DIGEST_ADDRESS}: a second process binds and "
+             "listens over a live listener")
+    text = f"{title}\n{got_in_line(digest)}"
+    if digest.successes:
+        rows = hijack_rows(digest.successes)
+        text += "\n\n" + text_table(HIJACK_HEADERS, rows)
+    return text
+
+
+def pairs_section(result, references, unavailable):
+    grids = [(state, views.drop_options(
+        views.pair_grid(result, state, "same", references), unavailable))
+        for state in views.PAIR_STATES]
+    shown = [numbered_matrix_text(grid, state)
+             for state, grid in grids if grid.rows]
+    if not shown:
+        return "Option pairs: not measured here."
+    return (f"Option pairs at {views.DIGEST_ADDRESS}, same user: listener "
+            "option down, probe option across\n(columns numbered as the "
+            "rows)\n\n" + "\n\n".join(shown))
+
+
+def footer(result, unavailable):
+    lines = [short_legend("--all says why"),
+             f"{DIVERGENCE_MARK} = an outcome no {result.family_label} "
+             "reference gives"]
+    if unavailable:
+        lines.append("Left out above, this OS lacks them (every cell "
+                     "unsupported): " + ", ".join(
+                         sorted_values("listener_option", unavailable)))
+    lines.append(views.summary_line(result))
+    return "\n".join(lines)
+
+
+def platform_text(result, references):
+    unavailable = views.unavailable_options(result)
+    sections = [platform_heading(result),
+                blog_section(result, references, unavailable),
+                hijack_section(result),
+                pairs_section(result, references, unavailable),
+                footer(result, unavailable)]
+    return "\n\n".join(sections) + "\n"
+
+
+def all_cells_text(result, references):
+    """Every cell: one table per group, option pairs down, states across."""
+    sections = [platform_heading(result)]
+    for group, keys in views.cell_groups(result):
+        grid = views.group_grid(result, keys, references)
+        sections.append(views.group_title(group) + "\n"
+                        + grid_text(grid, ("listener option",
+                                           "probe option")))
+    reasons = [f"{n} × {outcome}: {reason}" for (outcome, reason), n
+               in views.reason_counts(result).items()]
+    if reasons:
+        sections.append("Cells with a reason:\n" + "\n".join(reasons))
+    sections.append(short_legend("reasons above") + "\n"
+                    + views.summary_line(result))
+    return "\n\n".join(sections) + "\n"

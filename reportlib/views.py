@@ -1,0 +1,275 @@
+"""The views every output shares: which cells each table shows, pivoted
+into rows and columns, with the measured cells that no reference of their
+OS family gives marked. Renderers (text, Markdown, HTML, picture) only
+format these."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from .model import (FAMILY_LABELS, NOT_EVIDENCE, address_of,
+                    display_value, key_sort_order, values_rank)
+
+# The blog's experiment, a restarted server: TCP, the same option and user
+# as the old server, both on the wildcard address.
+BLOG_ADDRESSES = ("0.0.0.0/0.0.0.0", "[::]/[::]")
+# The address pair of the hijack digest and the option-pair matrices.
+DIGEST_ADDRESS = "0.0.0.0/0.0.0.0"
+PAIR_STATES = ("LISTEN", "TIME_WAIT")
+OPTION_FIELDS = ("listener_option", "probe_option")
+# --all: one grid per group, option pairs against states inside it.
+PIVOT_FIELDS = ("listener_option", "probe_option", "state")
+# These follow from the endpoints, so titles need not repeat them.
+DERIVED_FIELDS = ("family", "listener_addr", "probe_addr", "v6only")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One place of a grid: the cell there (None: not measured)."""
+    cell: dict = None
+    divergent: bool = False
+
+    @property
+    def outcome(self):
+        return self.cell["outcome"] if self.cell else None
+
+
+EMPTY = Entry()
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Cells pivoted: rows and columns are tuples of field values."""
+    row_fields: tuple
+    column_fields: tuple
+    rows: list
+    columns: list
+    entries: dict  # (row, column) -> Entry
+
+    def entry(self, row, column):
+        return self.entries.get((row, column), EMPTY)
+
+
+def make_grid(row_fields, column_fields, items, columns=None):
+    """items: (row, column, entry); columns default to their value order."""
+    entries = {(row, column): entry for row, column, entry in items}
+    rows = sorted({row for row, _ in entries},
+                  key=lambda row: values_rank(row_fields, row))
+    if columns is None:
+        columns = sorted({column for _, column in entries},
+                         key=lambda column: values_rank(column_fields, column))
+    return Grid(tuple(row_fields), tuple(column_fields), rows, list(columns),
+                entries)
+
+
+class References:
+    """What the reference files of each OS family say, to mark the
+    measured cells that none of them gives."""
+
+    def __init__(self, files):
+        self.outcomes = defaultdict(set)  # (family, key) -> outcomes
+        for result in files:
+            if result.is_reference:
+                for key, cell in result.cells.items():
+                    self.outcomes[(result.family, key)].add(cell["outcome"])
+
+    def diverges(self, result, key):
+        if result.is_reference:
+            return False
+        expected = self.outcomes.get((result.family, key))
+        return bool(expected) and result.cells[key]["outcome"] not in expected
+
+    def entry(self, result, key):
+        cell = result.cells.get(key)
+        return Entry(cell, self.diverges(result, key)) if cell else EMPTY
+
+
+def field_values(cell, fields):
+    return tuple(cell[field] for field in fields)
+
+
+def select(result, predicate):
+    return [key for key, cell in result.cells.items() if predicate(cell)]
+
+
+def pivot(result, keys, row_fields, column_fields, references):
+    items = ((field_values(result.cells[key], row_fields),
+              field_values(result.cells[key], column_fields),
+              references.entry(result, key)) for key in keys)
+    return make_grid(row_fields, column_fields, items)
+
+
+def drop_options(grid, options):
+    """The grid without the rows and columns of these options."""
+    def keep(fields, values):
+        return not any(field in OPTION_FIELDS and value in options
+                       for field, value in zip(fields, values))
+    rows = [r for r in grid.rows if keep(grid.row_fields, r)]
+    columns = [c for c in grid.columns if keep(grid.column_fields, c)]
+    return Grid(grid.row_fields, grid.column_fields, rows, columns,
+                grid.entries)
+
+
+def by_family(files):
+    """(OS family, its files) in column order, for the families present."""
+    return [(family, [r for r in files if r.family == family])
+            for family in FAMILY_LABELS
+            if any(r.family == family for r in files)]
+
+
+# ---------------------------------------------------------------- the blog
+
+def is_blog_cell(cell):
+    return (cell["scenario"] == "bind" and cell["proto"] == "tcp"
+            and cell["probe_user"] == "same"
+            and cell["listener_option"] == cell["probe_option"]
+            and address_of(cell) in BLOG_ADDRESSES)
+
+
+BLOG_ROW_FIELDS = ("family", "listener_option")
+
+
+def blog_grid(result, references):
+    """One platform like the blog's table: options down, states across."""
+    return pivot(result, select(result, is_blog_cell), BLOG_ROW_FIELDS,
+                 ("state",), references)
+
+
+def comparison_grid(files, references):
+    """The blog's cells of every platform: one column per platform."""
+    row_fields = BLOG_ROW_FIELDS + ("state",)
+    items = [(field_values(cell, row_fields), (result.id,),
+              references.entry(result, key))
+             for result in files
+             for key, cell in result.cells.items() if is_blog_cell(cell)]
+    return make_grid(row_fields, ("platform",), items,
+                     columns=[(result.id,) for result in files])
+
+
+# ---------------------------------------------------------------- option pairs
+
+def pair_grid(result, state, user, references):
+    """Listener options down, probe options across, at DIGEST_ADDRESS."""
+    keys = select(result, lambda c: c["scenario"] == "bind"
+                  and c["proto"] == "tcp" and c["state"] == state
+                  and c["probe_user"] == user
+                  and address_of(c) == DIGEST_ADDRESS)
+    return pivot(result, keys, ("listener_option",), ("probe_option",),
+                 references)
+
+
+def unavailable_options(result):
+    """Options this platform lacks: every cell they are the listener's is
+    unsupported. Terminal views fold them into one line."""
+    outcomes = defaultdict(set)
+    for cell in result.cells.values():
+        outcomes[cell["listener_option"]].add(cell["outcome"])
+    return {option for option, seen in outcomes.items()
+            if seen == {"unsupported"}}
+
+
+# ---------------------------------------------------------------- hijack
+
+@dataclass(frozen=True)
+class HijackDigest:
+    successes: list    # cells whose second bind() worked, in row order
+    measured: Counter  # probe_user -> option pairs that ran
+
+
+DIGEST_ORDER = ("probe_user",) + OPTION_FIELDS
+
+
+def hijack_digest(result):
+    """The hijack scenario at DIGEST_ADDRESS: who got a second listener."""
+    cells = [c for c in result.cells.values() if c["scenario"] == "hijack"
+             and address_of(c) == DIGEST_ADDRESS
+             and c["outcome"] not in NOT_EVIDENCE]
+    cells.sort(key=lambda c: values_rank(DIGEST_ORDER,
+                                         field_values(c, DIGEST_ORDER)))
+    return HijackDigest(
+        successes=[c for c in cells if c["outcome"] == "ok"],
+        measured=Counter(c["probe_user"] for c in cells))
+
+
+# ---------------------------------------------------------------- --all
+
+def group_of(key):
+    return tuple(pair for pair in key if pair[0] not in PIVOT_FIELDS)
+
+
+def cell_groups(result):
+    """Every cell, grouped by what is not pivoted (scenario, proto,
+    address, user and any field a new scenario adds)."""
+    groups = defaultdict(list)
+    for key in result.cells:
+        groups[group_of(key)].append(key)
+    return [(dict(group), groups[group])
+            for group in sorted(groups, key=key_sort_order)]
+
+
+GROUP_TITLE_FIELDS = ("scenario", "proto", "listener_endpoint",
+                      "probe_endpoint", "probe_user")
+
+
+def group_title(group):
+    """e.g. bind tcp 0.0.0.0/[::]dual, other user (dualstack)."""
+    title = (f"{group['scenario']} {group['proto']} {address_of(group)}, "
+             f"{group['probe_user']} user ({group['family']})")
+    # Fields a new scenario adds (say cloexec) are named in full.
+    said = GROUP_TITLE_FIELDS + DERIVED_FIELDS
+    extra = [f"{field}={display_value(value)}"
+             for field, value in group.items() if field not in said]
+    return " ".join([title] + extra)
+
+
+def group_grid(result, keys, references, column_fields=("state",)):
+    row_fields = tuple(f for f in PIVOT_FIELDS if f not in column_fields)
+    return pivot(result, keys, row_fields, column_fields, references)
+
+
+# ---------------------------------------------------------------- counts
+
+LAST_OUTCOMES = ("unsupported", "invalid")
+
+
+def outcome_rank(outcome):
+    """ok first, then the errors by name, then unsupported and invalid."""
+    if outcome == "ok":
+        return (0, outcome)
+    if outcome in LAST_OUTCOMES:
+        return (2 + LAST_OUTCOMES.index(outcome), outcome)
+    return (1, outcome)
+
+
+def outcome_counts(cells):
+    """Outcome -> cells, in outcome_rank order."""
+    counts = Counter(cell["outcome"] for cell in cells)
+    return {outcome: counts[outcome]
+            for outcome in sorted(counts, key=outcome_rank)}
+
+
+def reason_counts(result):
+    """(outcome, reason) -> cells: why cells are unsupported or invalid."""
+    counts = Counter((c["outcome"], c["reason"])
+                     for c in result.cells.values() if c.get("reason"))
+    return dict(counts.most_common())
+
+
+def summary_line(result):
+    counts = outcome_counts(result.cells.values())
+    parts = ", ".join(f"{n} {outcome}" for outcome, n in counts.items()
+                      if outcome != "invalid")
+    return (f"{len(result.cells)} cells: {parts}; "
+            f"{counts.get('invalid', 0)} invalid")
+
+
+def row_labels(grid):
+    """Each row's label texts, a value left blank where it repeats the row
+    above (and so do the values before it): groups read at a glance."""
+    labels, previous = [], ()
+    for row in grid.rows:
+        texts = [display_value(v) for v in row]
+        shown = [("" if row[:i + 1] == previous[:i + 1] else text)
+                 for i, text in enumerate(texts)]
+        labels.append(shown)
+        previous = row
+    return labels
