@@ -196,13 +196,14 @@ def test_every_child_a_cell_leaves_is_gone_when_the_run_ends():
     assert not set(ports) & listening_ports()
 
 
-# A stand-in inherit server: its child is a sleep that holds nothing.
+# A stand-in inherit server: its child is a sleep that holds nothing; then
+# it hangs, or exits when the harness ends its input, as the real one does.
 CHILD_THEN = 'sleep 60 >/dev/null 2>&1 & echo "ok $5 $! 5 1"; '
 
 
 @pytest.mark.parametrize("then, cloexec, reason", [
     ("exec sleep 60", "true", "the server did not exit within 200 ms"),
-    ("exit 0", "false", "declared LISTEN, witnessed CLOSED"),
+    ("cat >/dev/null", "false", "declared LISTEN, witnessed CLOSED"),
 ], ids=["server-hangs", "state-not-reached"])
 def test_a_failed_inherit_cell_still_kills_and_reaps_its_child(
         tmp_path, then, cloexec, reason):
@@ -257,6 +258,7 @@ child = subprocess.Popen([sys.argv[0], "hold"], stdin=3,
 child.stdout.readline()
 print("ok", sys.argv[5], child.pid, loop.fileno(),
       os.fstat(listener.fileno()).st_ino, flush=True)
+sys.stdin.read()
 os._exit(0)
 """
 

@@ -1,8 +1,10 @@
 /* What the child an inherit server left behind holds, read from the OS, not
  * from the child: its listener, and its event loop's descriptor.
- * Per-OS: linux/holder.c reads /proc/PID/fd. Where an OS cannot say
- * (win/holder.c), the answers are BM_HOLDS_UNKNOWN and the witness alone
- * tells whether the listener lives on. */
+ * Per-OS: unix/holder.c with the descriptor tables of linux/holder.c
+ * (/proc/PID/fd), bsd/holder.c (sysctl kern.proc.filedesc) and
+ * darwin/holder.c (libproc); win/holder.c (the child's handle table). Where
+ * an OS cannot say, the answer is BM_HOLDS_UNKNOWN (null in the cell) and
+ * the witness alone tells whether the listener lives on. */
 #ifndef BM_HOLDER_H
 #define BM_HOLDER_H
 
@@ -16,6 +18,7 @@ struct bm_holder_query {
   uv_pid_t pid;
   unsigned long long listener_id; /* bm_holder_socket_id of the listener */
   int loop_fd; /* the server's loop descriptor number, -1 when it has none */
+  int port;    /* the listener's: where the OS names sockets by address */
 };
 
 struct bm_holding {
@@ -28,7 +31,8 @@ struct bm_holding {
 int bm_holder_read(const struct bm_holder_query *q, struct bm_holding *out);
 
 /* Per-OS. How a process's descriptor table names socket s (Linux: its
- * inode, as in "socket:[INODE]"); 0 when it cannot be told. */
+ * inode, as in "socket:[INODE]"; Windows: its handle value, which an
+ * inherited handle keeps); 0 where the port tells instead. */
 unsigned long long bm_holder_socket_id(bm_socket s);
 
 #endif

@@ -1,6 +1,7 @@
 #include "bm_sequence.h"
 
 #include "bm_orphans.h"
+#include "bm_spawn.h"
 #include "bm_witness.h"
 
 #include <limits.h>
@@ -229,8 +230,6 @@ static void on_role_line(struct bm_child *child, const char *line) {
     if (seq->step == 0 && is_option_stage(r.stage))
       unsupported(seq, "listener option", seq->config.listener_option->name,
                   why);
-    else if (strcmp(r.stage, "spawn") == 0 && r.error == BM_UNSUPPORTED)
-      unsupported(seq, "spawn method", seq->config.spawn->name, why);
     else if (strcmp(r.stage, "filter") == 0 && r.error == BM_UNSUPPORTED)
       cannot_hold(seq, why);
     else
@@ -291,9 +290,11 @@ static void start_inherit_server(struct bm_sequence *seq, char *port) {
   close_file(seq, hold[0]); /* the server's copy is the child's */
 }
 
-/* The server named its child and now exits; its deadline still runs.
- * The pid is to be killed: it must be the server's own child (so never 0,
- * -1 or init), whatever a role says. */
+/* The server named its child. The pid is to be killed: it must be the
+ * server's own child (so never 0, -1 or init), whatever a role says, and
+ * that is checked while the server still runs, since once it has exited
+ * the child's parent is whoever adopted it. Then the server is told to
+ * exit (its input ends); its deadline runs again. */
 static void await_inherit_exit(struct bm_sequence *seq, const struct reply *r) {
   uv_pid_t server = uv_process_get_pid(&seq->children[SERVER].process);
   if (r->more[0] <= 1 || r->more[0] > INT_MAX ||
@@ -307,7 +308,9 @@ static void await_inherit_exit(struct bm_sequence *seq, const struct reply *r) {
   seq->child.pid = (uv_pid_t)r->more[0];
   seq->child.loop_fd = (int)r->more[1];
   seq->child.listener_id = (unsigned long long)r->more[2];
+  seq->child.port = r->value;
   seq->awaiting_exit = 1;
+  bm_child_end(&seq->children[SERVER]);
   uv_timer_start(&seq->deadline, on_deadline, (uint64_t)seq->config.timeout_ms,
                  0);
   if (seq->config.verbose)
@@ -339,7 +342,7 @@ static void on_inherit_server_closed(struct bm_child *child) {
 
 /* What the child holds, read from the OS. It must tell the port's story:
  * the child holds the listener exactly when the port is LISTEN. Where the
- * OS cannot say, the witness does: nobody else has the port. */
+ * OS cannot say, the cell records null and the witness alone tells. */
 static int check_holding(struct bm_sequence *seq, const char *state) {
   struct bm_holding held;
   int err = bm_holder_read(&seq->child, &held);
@@ -354,14 +357,12 @@ static int check_holding(struct bm_sequence *seq, const char *state) {
     return -1;
   }
   int listening = strcmp(state, "LISTEN") == 0;
-  if (held.listener == BM_HOLDS_UNKNOWN)
-    held.listener = listening;
   for (int p = 0; p < seq->config.probe_count; p++) {
     struct bm_cell *cell = cell_at(seq, seq->step, p);
     cell->child_holds_listener = held.listener;
     cell->child_holds_loop = held.loop;
   }
-  if (held.listener != listening) {
+  if (held.listener != BM_HOLDS_UNKNOWN && held.listener != listening) {
     fail(seq,
          listening ? "the port is %s, but the child does not hold the listener"
                    : "the child holds the listener, but the port is %s",
@@ -786,5 +787,11 @@ void bm_sequence_start(uv_loop_t *loop, struct bm_sequence *seq) {
   seq->deadline.data = seq->poll.data = seq;
   seq->open_timers = 2;
   prefill_cells(seq);
-  do_request(seq);
+  /* A method this OS lacks needs no process to say so. */
+  if (seq->config.scenario == BM_SCENARIO_INHERIT &&
+      !bm_spawn_available(seq->config.spawn))
+    unsupported(seq, "spawn method", seq->config.spawn->name,
+                "not available on this OS");
+  else
+    do_request(seq);
 }

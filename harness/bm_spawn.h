@@ -44,6 +44,9 @@ struct bm_spawn_stdio {
   uv_file out;
 };
 
+/* Per-OS. Whether this OS has method m. */
+int bm_spawn_available(const struct bm_spawn_method *m);
+
 /* Per-OS. Starts argv[0] with argv by method m (uv_spawn on `loop`).
  * Returns 0 and the child's pid, an OS error number, or BM_UNSUPPORTED. */
 int bm_spawn_start(const struct bm_spawn_method *m, uv_loop_t *loop,

@@ -9,6 +9,7 @@
  *                     flag) that starts `bm-role hold` by SPAWN (bindmatrix
  *                     list) with descriptor 3 as its input, answers
  *                     "ok PORT CHILDPID LOOPFD LISTENERID" and exits
+ *                     when its input ends
  *   bm-role hold      answers "ok PID", then keeps what it inherited until
  *                     its input ends
  *
@@ -46,6 +47,13 @@ static int next_command(char *buf, size_t size) {
     return 0;
   buf[strcspn(buf, "\r\n")] = '\0';
   return 1;
+}
+
+/* Ignores every command until the harness ends the input. */
+static void await_end_of_input(void) {
+  char line[64];
+  while (next_command(line, sizeof line))
+    ;
 }
 
 static int usage(const char *why) {
@@ -99,7 +107,10 @@ static int parse_int(const char *text, int min, int max, int *out) {
 }
 
 /* A server that starts a child and dies: the listener closes with it,
- * unless the child inherited it. */
+ * unless the child inherited it. It waits for the harness to end its input
+ * before it exits, so that the harness can check, while the child's parent
+ * is still this process, that the pid it was told is this process's child:
+ * once the server is gone, the child's parent is whoever adopted it. */
 static int run_inherit(enum bm_proto proto, const struct bm_endpoint *ep,
                        const struct bm_option *opt, int cloexec,
                        const struct bm_spawn_method *spawn, char *self) {
@@ -116,6 +127,7 @@ static int run_inherit(enum bm_proto proto, const struct bm_endpoint *ep,
   printf("ok %d %d %d %llu\n", srv.port, (int)inh.child, inh.loop_fd,
          inh.listener_id);
   fflush(stdout);
+  await_end_of_input();
   return 0;
 }
 
@@ -124,9 +136,7 @@ static int run_inherit(enum bm_proto proto, const struct bm_endpoint *ep,
 static int run_hold(void) {
   printf("ok %d\n", (int)uv_os_getpid());
   fclose(stdout);
-  char line[64];
-  while (next_command(line, sizeof line))
-    ;
+  await_end_of_input();
   return 0;
 }
 

@@ -5,8 +5,7 @@
  * and an epoll instance at the loop's descriptor number (numbers survive
  * exec) is the inherited loop. All epoll instances share one anonymous
  * inode: the number is what tells them apart. */
-#include "../bm_holder.h"
-#include "proc.h"
+#include "../unix/holder.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -19,16 +18,6 @@
 unsigned long long bm_holder_socket_id(bm_socket s) {
   struct stat st;
   return fstat(s, &st) == 0 ? (unsigned long long)st.st_ino : 0;
-}
-
-/* Running, or sleeping: neither gone nor a zombie (whose descriptors are
- * closed already). */
-static int read_alive(uv_pid_t pid, int *alive) {
-  char state;
-  uv_pid_t parent;
-  int err = bm_proc_stat(pid, &state, &parent);
-  *alive = state != '\0' && state != 'Z' && state != 'X';
-  return err;
 }
 
 static void scan_descriptors(DIR *dir, const struct bm_holder_query *q,
@@ -50,11 +39,7 @@ static void scan_descriptors(DIR *dir, const struct bm_holder_query *q,
   }
 }
 
-int bm_holder_read(const struct bm_holder_query *q, struct bm_holding *out) {
-  out->listener = out->loop = BM_HOLDS_UNKNOWN;
-  int err = read_alive(q->pid, &out->alive);
-  if (err != 0 || !out->alive)
-    return err;
+int bm_holder_scan(const struct bm_holder_query *q, struct bm_holding *out) {
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/fd", (int)q->pid);
   DIR *dir = opendir(path);
@@ -64,6 +49,5 @@ int bm_holder_read(const struct bm_holder_query *q, struct bm_holding *out) {
   out->loop = q->loop_fd >= 0 ? 0 : BM_HOLDS_UNKNOWN;
   scan_descriptors(dir, q, out);
   closedir(dir);
-  /* A process that died meanwhile showed no descriptors: say so instead. */
-  return read_alive(q->pid, &out->alive);
+  return 0;
 }

@@ -53,12 +53,17 @@ static const starter starters[] = {
     [BM_SPAWN_UV_SPAWN] = bm_spawn_by_uv,
 };
 
+/* CreateProcess: Windows only. */
+int bm_spawn_available(const struct bm_spawn_method *m) {
+  return (unsigned)m->id < sizeof starters / sizeof starters[0] &&
+         starters[m->id] != NULL;
+}
+
 int bm_spawn_start(const struct bm_spawn_method *m, uv_loop_t *loop,
                    char **argv, const struct bm_spawn_stdio *stdio,
                    uv_pid_t *pid) {
-  if ((unsigned)m->id >= sizeof starters / sizeof starters[0] ||
-      !starters[m->id])
-    return BM_UNSUPPORTED; /* CreateProcess: Windows only */
+  if (!bm_spawn_available(m))
+    return BM_UNSUPPORTED;
   return starters[m->id](loop, argv, stdio, pid);
 }
 

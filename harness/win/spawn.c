@@ -114,19 +114,22 @@ static int by_create_process(const struct bm_spawn_method *m, char **argv,
   return err;
 }
 
+/* fork-exec, posix_spawn: Unix only. */
+int bm_spawn_available(const struct bm_spawn_method *m) {
+  return m->id == BM_SPAWN_UV_SPAWN ||
+         m->id == BM_SPAWN_CREATEPROCESS_INHERIT ||
+         m->id == BM_SPAWN_CREATEPROCESS_NOINHERIT;
+}
+
 int bm_spawn_start(const struct bm_spawn_method *m, uv_loop_t *loop,
                    char **argv, const struct bm_spawn_stdio *stdio,
                    uv_pid_t *pid) {
+  if (!bm_spawn_available(m))
+    return BM_UNSUPPORTED;
   keep_control_pipes();
-  switch (m->id) {
-  case BM_SPAWN_UV_SPAWN:
+  if (m->id == BM_SPAWN_UV_SPAWN)
     return bm_spawn_by_uv(loop, argv, stdio, pid);
-  case BM_SPAWN_CREATEPROCESS_INHERIT:
-  case BM_SPAWN_CREATEPROCESS_NOINHERIT:
-    return by_create_process(m, argv, stdio, pid);
-  default:
-    return BM_UNSUPPORTED; /* fork-exec, posix_spawn: Unix only */
-  }
+  return by_create_process(m, argv, stdio, pid);
 }
 
 void bm_spawn_stop(uv_pid_t pid) {
