@@ -24,7 +24,13 @@ const struct bm_spawn_method *bm_spawn_at(int i) {
 }
 
 /* The handle is never closed: the caller exits without running the loop,
- * as a server that dies would. */
+ * as a server that dies would. The child is detached, as libuv's
+ * documentation says a child that is to keep running after its parent
+ * exits must be: on Windows libuv puts any other child in a job object
+ * that kills it when the parent exits (src/win/process.c,
+ * JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE), so it could not keep a listener
+ * past the server, inherited or not (measured under Wine). On Unix the
+ * flag only makes the child a session leader. */
 static uv_process_t process;
 
 int bm_spawn_by_uv(uv_loop_t *loop, char **argv,
@@ -39,7 +45,7 @@ int bm_spawn_by_uv(uv_loop_t *loop, char **argv,
       .args = argv,
       .stdio_count = 3,
       .stdio = containers,
-      .flags = UV_PROCESS_WINDOWS_HIDE,
+      .flags = UV_PROCESS_WINDOWS_HIDE | UV_PROCESS_DETACHED,
   };
   int err = uv_spawn(loop, &process, &options);
   if (err != 0)
