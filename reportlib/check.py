@@ -34,7 +34,7 @@ def expectations_for(module, platform):
 
 def expected_fields(expectation):
     """The outcome, and what else the row expects (hijack: listen_outcome,
-    reached)."""
+    reached; inherit: child_holds_listener, child_holds_loop)."""
     return {"outcome": expectation.outcome, **expectation.extra}
 
 

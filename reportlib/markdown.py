@@ -3,7 +3,7 @@ report.py [FILES] and written into README.md between its markers."""
 
 from pathlib import Path
 
-from . import verdict, views
+from . import inheritance, verdict, views
 from .model import (DIVERGENCE_MARK, FAMILY_LABELS, NOT_MEASURED,
                     ReportError)
 
@@ -68,6 +68,23 @@ def comparison_markdown(files, references):
     return markdown_table(headers, rows)
 
 
+def inheritance_markdown(files, references):
+    """One table per platform with inherit cells; "" when none has."""
+    sections = []
+    for result in files:
+        table = inheritance.inheritance(result, references)
+        if table is not None:
+            rows = inheritance.table_rows(table, entry_markdown)
+            sections.append(
+                f"#### {result.label}\n\n"
+                + markdown_table(inheritance.HEADERS + table.options, rows)
+                + "\n\n" + "\n\n".join(inheritance.notes(table)))
+    if not sections:
+        return ""
+    return ("### Inherited listeners\n\n" + inheritance.LEGEND + "\n\n"
+            + "\n\n".join(sections) + "\n\n")
+
+
 VERDICT_HEADERS = ["platform", "listener option", "restart-safe",
                    "hijack-safe: other user", "hijack-safe: same user"]
 
@@ -99,6 +116,7 @@ def report_markdown(files):
     references = views.References(files)
     return (f"### The blog's table on every platform\n\n{COMPARISON_LEGEND}"
             f"\n\n{comparison_markdown(files, references)}\n\n"
+            f"{inheritance_markdown(files, references)}"
             f"### Verdict\n\n{verdict_markdown(files)}")
 
 

@@ -17,7 +17,10 @@ MEASURED_FIELDS = frozenset({
     "witnessed_state", "outcome", "os_error", "reason", "note",
     # the hijack scenario: did the second listen() work, and which
     # listener did new connections reach?
-    "listen_outcome", "reached", "connections"})
+    "listen_outcome", "reached", "connections",
+    # the inherit scenario: what the child the server left behind was seen
+    # to hold (null: the OS did not say)
+    "child_holds_listener", "child_holds_loop"})
 
 # Key fields come in this order; any other key field follows, by name.
 KEY_FIELD_ORDER = ("scenario", "proto", "family", "listener_endpoint",
@@ -27,11 +30,16 @@ KEY_FIELD_ORDER = ("scenario", "proto", "family", "listener_endpoint",
 OPTION_ORDER = ("default", "SO_REUSEADDR", "SO_REUSEPORT",
                 "SO_EXCLUSIVEADDRUSE", "SO_REUSEADDR+SO_REUSEPORT",
                 "SO_REUSEPORT_LB", "uv_tcp_bind")
+# How the inherit scenario's server starts its child: Unix's, then
+# Windows'.
+SPAWN_ORDER = ("fork-exec", "posix_spawn", "uv_spawn", "CreateProcess-inherit",
+               "CreateProcess-noinherit")
 # The life of the old connection: the active close (the server closes
-# first), then the passive close. UDP sockets are only ever BOUND.
+# first), then the passive close. UDP sockets are only ever BOUND; CLOSED
+# is an inherit cell's port once nothing kept it.
 STATE_ORDER = ("BOUND", "LISTEN", "ESTABLISHED", "ESTABLISHED_NO_LISTENER",
                "FIN_WAIT_1", "FIN_WAIT_2", "CLOSING", "TIME_WAIT",
-               "CLOSE_WAIT", "LAST_ACK")
+               "CLOSE_WAIT", "LAST_ACK", "CLOSED")
 
 # Which addresses a socket bound to each endpoint holds, per IP version:
 # "*" for all of them. The schema's endpoint names are this table's keys.
@@ -48,7 +56,7 @@ ENDPOINT_ADDRESSES = {
 VALUE_ORDER = {
     field: {value: rank for rank, value in enumerate(values)}
     for field, values in {
-        "scenario": ("bind", "hijack"),
+        "scenario": ("bind", "hijack", "inherit"),
         "proto": ("tcp", "udp"),
         "family": ("ipv4", "ipv6", "dualstack", "mixed"),
         "listener_endpoint": tuple(ENDPOINT_ADDRESSES),
@@ -60,6 +68,9 @@ VALUE_ORDER = {
         "probe_option": OPTION_ORDER,
         "probe_user": ("same", "other"),
         "state": STATE_ORDER,
+        # a listener that leaks first, then the fix
+        "cloexec": (False, True),
+        "spawn": SPAWN_ORDER,
     }.items()}
 
 # OS families in column order, with the names people use for them.

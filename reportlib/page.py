@@ -8,7 +8,7 @@ import base64
 import html
 import re
 
-from . import markdown, text, verdict, views
+from . import inheritance, markdown, text, verdict, views
 from .model import (DIVERGENCE_MARK, FAMILY_LABELS, NOT_MEASURED,
                     OUTCOME_COLOURS, address_of, outcome_category, plural,
                     short_legend, short_outcome)
@@ -133,6 +133,27 @@ def comparison_html(files, references):
             f'<tr>{"".join(second)}</tr>{"".join(body)}</table></div>')
 
 
+# ---------------------------------------------------------------- inheritance
+
+def inheritance_html(files, references):
+    sections = []
+    for result in files:
+        found = inheritance.inheritance(result, references)
+        if found is not None:
+            rows = inheritance.table_rows(
+                found, lambda e: outcome_td(e, markdown.entry_markdown(e)))
+            sections.append(
+                f"<h3>{esc(result.label)}</h3>"
+                + table(inheritance.HEADERS + found.options, rows)
+                + "".join(f"<p>{esc(line)}</p>"
+                          for line in inheritance.notes(found)))
+    if not sections:
+        return ""
+    return ("<h2>Inherited listeners</h2>"
+            f'<p class="note">{prose(inheritance.LEGEND)}</p>'
+            + "".join(sections))
+
+
 # ---------------------------------------------------------------- a platform
 
 def hijack_html(result):
@@ -181,6 +202,10 @@ def cell_tooltip(cell, entry):
         text += f"; listen {cell['listen_outcome']}"
     if cell.get("reached"):
         text += f"; reached {cell['reached']} of {cell['connections']}"
+    if "child_holds_listener" in cell:
+        text += (f"; child holds listener "
+                 f"{inheritance.HOLDS[cell['child_holds_listener']]}, loop "
+                 f"{inheritance.HOLDS[cell['child_holds_loop']]}")
     if cell["outcome"] == "invalid" and cell.get("reason"):
         text += f"; {cell['reason']}"
     return text + (f" {DIVERGENCE_MARK} references" if entry.divergent
@@ -290,6 +315,7 @@ def report_html(files, picture_png):
 <p>Platforms: {contents}</p>
 <h2>The blog's table on every platform</h2>
 {comparison_html(files, references)}
+{inheritance_html(files, references)}
 <h2>Heatmap</h2>
 <img alt="bind() outcomes of the blog's table on every platform"
  src="data:image/png;base64,{picture}">

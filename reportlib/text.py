@@ -4,8 +4,9 @@ about 100 columns: short outcome names, headers wrapped at '_' and '+',
 option-pair matrices with numbered columns."""
 
 import re
+import textwrap
 
-from . import views
+from . import inheritance, views
 from .model import (DIVERGENCE_MARK, NOT_MEASURED, short_legend,
                     short_outcome, sorted_values)
 
@@ -112,6 +113,25 @@ def blog_section(result, references, unavailable):
             + grid_text(grid, ("family", "option")))
 
 
+# Short headers: a table of five options stays within 100 columns.
+INHERIT_HEADERS = ["cloexec", "spawn", "port", "listener", "loop"]
+
+
+def inheritance_section(result, references):
+    table = inheritance.inheritance(result, references)
+    if table is None:
+        return "Inherited listeners: not measured here."
+    title = (f"Inherited listeners at {views.DIGEST_ADDRESS}: the server "
+             "started a child and exited.\nport: its state then; listener, "
+             "loop: held by the child (? = the OS does not say);\nthen the "
+             "restart with each listener option")
+    rows = inheritance.table_rows(table, entry_text)
+    notes = [textwrap.fill(line, 100, subsequent_indent="  ")
+             for line in inheritance.notes(table)]
+    return "\n".join([title, "", text_table(INHERIT_HEADERS + table.options,
+                                             rows), ""] + notes)
+
+
 HIJACK_HEADERS = ["user", "listener option", "probe option", "listen",
                   "connections", "reached"]
 
@@ -174,6 +194,7 @@ def platform_text(result, references):
     unavailable = views.unavailable_options(result)
     sections = [platform_heading(result),
                 blog_section(result, references, unavailable),
+                inheritance_section(result, references),
                 hijack_section(result),
                 pairs_section(result, references, unavailable),
                 footer(result, unavailable)]

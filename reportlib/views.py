@@ -157,14 +157,20 @@ def pair_grid(result, state, user, references):
                  references)
 
 
+def unavailable(cells, field):
+    """The values of field whose every cell is unsupported: what this
+    platform lacks. Views fold them into one line."""
+    outcomes = defaultdict(set)
+    for cell in cells:
+        outcomes[cell[field]].add(cell["outcome"])
+    return {value for value, seen in outcomes.items()
+            if seen == {"unsupported"}}
+
+
 def unavailable_options(result):
     """Options this platform lacks: every cell they are the listener's is
-    unsupported. Terminal views fold them into one line."""
-    outcomes = defaultdict(set)
-    for cell in result.cells.values():
-        outcomes[cell["listener_option"]].add(cell["outcome"])
-    return {option for option, seen in outcomes.items()
-            if seen == {"unsupported"}}
+    unsupported."""
+    return unavailable(result.cells.values(), "listener_option")
 
 
 # ---------------------------------------------------------------- hijack

@@ -4,8 +4,8 @@ Markdown comparison, the verdict, --check, the HTML page and the picture.
 Run: /usr/bin/python3 -m pytest -p no:cacheprovider tests/test_report.py
 
 The fixtures in tests/data: linux-fixture.json holds cells of a real Linux
-run (plus a made-up invalid cell and a cell of a scenario still to come);
-wine-fixture.json and bsd-fixture.json are made up, the BSD one as a run
+run (plus a made-up invalid cell); wine-fixture.json is made up but for its
+inherit cells, measured under Wine; bsd-fixture.json is made up, as a run
 that could not probe as another user.
 """
 
@@ -25,8 +25,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from reportlib import (check, cli, load, markdown, model, verdict,  # noqa: E402
-                       views)
+from reportlib import (check, cli, inheritance, load, markdown,  # noqa: E402
+                       model, verdict, views)
 
 DATA = REPO / "tests" / "data"
 BAD = DATA / "bad"
@@ -156,7 +156,8 @@ def test_cell_key_drops_measured_fields_and_orders_key_fields():
             "listener_option": "default", "probe_option": "default",
             "listener_addr": "wildcard", "listener_endpoint": "0.0.0.0",
             "probe_endpoint": "0.0.0.0", "listen_outcome": "ok",
-            "reached": "both", "connections": 32}
+            "reached": "both", "connections": 32,
+            "child_holds_listener": True, "child_holds_loop": None}
     fields = [field for field, _ in model.cell_key(cell)]
     assert fields == list(model.KEY_FIELD_ORDER) + ["cloexec", "spawn"]
 
@@ -199,12 +200,12 @@ def test_measured_file_is_checked_against_the_schema(capsys, tmp_path,
 
 def test_validator_still_finds_errors_after_values_passed(tmp_path):
     # The validator remembers values that passed: a value that fails must
-    # still fail after the same field passed in ~80 other cells.
+    # still fail after the same field passed in ~90 other cells.
     validator = load.load_validator()
     load.load_result_file(LINUX, validator)
     bad = copy_with(tmp_path, LINUX, "bad.json",
                     lambda d: d["cells"][-1].update(proto="sctp"))
-    with pytest.raises(model.ReportError, match=r"cells\[81\]\.proto"):
+    with pytest.raises(model.ReportError, match=r"cells\[93\]\.proto"):
         load.load_result_file(bad, validator)
 
 
@@ -327,10 +328,74 @@ def test_platform_view_shows_option_pairs_with_numbered_columns(capsys):
     assert [r["2"] for r in time_wait] == ["INUSE", "ok", "INUSE"]
 
 
+def paragraph(text, start):
+    """The lines from the one starting with start to the next blank one,
+    joined as they were before wrapping."""
+    lines = text[text.index(start):].split("\n\n")[0].splitlines()
+    return " ".join(line.strip() for line in lines)
+
+
+def test_platform_view_tables_inherited_listeners(capsys):
+    out = platform_text(capsys, LINUX)
+    rows = text_rows(out, "Inherited listeners at 0.0.0.0/0.0.0.0")
+    assert list(rows[0]) == ["cloexec", "spawn", "port", "listener", "loop",
+                             "default", "SO_REUSEPORT"]
+    assert [list(r.values()) for r in rows] == [
+        ["false", "fork-exec", "LISTEN", "yes", "no", "INUSE", "ok"],
+        ["false", "uv_spawn", "LISTEN", "yes", "no", "INUSE", "ok"],
+        ["true", "fork-exec", "CLOSED", "no", "no", "ok", "ok"],
+        ["true", "uv_spawn", "CLOSED", "no", "no", "ok", "ok"]]
+    assert paragraph(out, "Verdict: a leaked") == (
+        "Verdict: a leaked listener blocks the restart (EADDRINUSE with "
+        "default; ok with SO_REUSEPORT; leaked by fork-exec, uv_spawn); "
+        "close-on-exec frees the port (fork-exec, uv_spawn) Left out, this "
+        "OS lacks them: CreateProcess-inherit")
+
+
+def test_inheritance_on_windows_says_what_the_os_does_not(capsys):
+    out = platform_text(capsys, WINE)
+    rows = text_rows(out, "Inherited listeners at 0.0.0.0/0.0.0.0")
+    assert [list(r.values()) for r in rows] == [
+        ["false", "uv_spawn", "LISTEN", "yes", "?", "INUSE", "ACCES"],
+        ["false", "CreateProcess-inherit", "LISTEN", "yes", "?", "INUSE",
+         "ACCES"],
+        ["false", "CreateProcess-noinherit", "CLOSED", "no", "?", "ok", "ok"],
+        ["true", "uv_spawn", "CLOSED", "no", "?", "ok", "ok"],
+        ["true", "CreateProcess-inherit", "CLOSED", "no", "?", "ok", "ok"],
+        ["true", "CreateProcess-noinherit", "CLOSED", "no", "?", "ok", "ok"]]
+    verdict_line = paragraph(out, "Verdict: ")
+    assert ("CreateProcess-noinherit passes no listener to the child, "
+            "close-on-exec or not") in verdict_line
+    assert "Left out, this OS lacks them: fork-exec" in verdict_line
+
+
+def test_platform_without_inherit_cells_says_so(capsys):
+    assert "\nInherited listeners: not measured here.\n" in platform_text(
+        capsys, BSD)
+
+
+def test_inheritance_verdict_follows_the_data(tmp_path):
+    def leaky(document):
+        for cell in cells_where(document, scenario="inherit", cloexec=False,
+                                spawn="fork-exec"):
+            cell["child_holds_loop"] = True
+        for cell in cells_where(document, scenario="inherit", cloexec=True,
+                                spawn="uv_spawn"):
+            cell.update(witnessed_state="LISTEN", state="LISTEN")
+
+    changed = loaded(copy_with(tmp_path, LINUX, "leaky.json", leaky))
+    found = inheritance.inheritance(changed, views.References([]))
+    assert found.verdict.split("; ")[-2:] == [
+        "close-on-exec does not free the port with uv_spawn",
+        "the child holds the server's event loop too with fork-exec"]
+    assert [(r.cloexec, r.spawn, r.holds_loop) for r in found.rows][0] == (
+        False, "fork-exec", "yes")
+
+
 def test_platform_view_ends_with_one_summary_line(capsys):
     out = platform_text(capsys, LINUX)
     assert out.splitlines()[-1] == (
-        "82 cells: 18 ok, 41 EADDRINUSE, 22 unsupported; 1 invalid")
+        "94 cells: 24 ok, 43 EADDRINUSE, 26 unsupported; 1 invalid")
 
 
 def test_platform_view_marks_divergence_from_the_references(capsys):
@@ -371,14 +436,15 @@ def test_all_prints_every_cell_grouped(capsys):
         "bind udp 0.0.0.0/0.0.0.0, same user (ipv4)",
         "hijack tcp 0.0.0.0/0.0.0.0, same user (ipv4)",
         "hijack tcp 0.0.0.0/0.0.0.0, other user (ipv4)",
-        "inherit tcp 0.0.0.0/0.0.0.0, same user (ipv4) cloexec=false "
-        "spawn=fork"]
+    ] + [f"inherit tcp 0.0.0.0/0.0.0.0, same user (ipv4) cloexec={flag} "
+         f"spawn={spawn}" for flag in ("false", "true")
+         for spawn in ("fork-exec", "uv_spawn", "CreateProcess-inherit")]
     shown = 0
     for title in titles:
         for row in text_rows(out, title):
             outcomes = list(row.values())[2:]
             shown += sum(value != model.NOT_MEASURED for value in outcomes)
-    assert shown == 82  # every cell, once
+    assert shown == 94  # every cell, once
     hijack = text_rows(out, "hijack tcp 0.0.0.0/0.0.0.0, same user")
     assert {r["probe option"]: r["LISTEN"] for r in hijack
             if r["listener option"] == "SO_REUSEPORT"} == {
@@ -608,6 +674,23 @@ def test_verdict_from_the_published_sources():
         "none proven; not measured: SO_EXCLUSIVEADDRUSE (restart)")
 
 
+def test_markdown_tables_inherited_listeners_per_platform(capsys):
+    _, out, _ = run(capsys, LINUX, WINE, BLOG_XP)
+    section = out[out.index("### Inherited listeners"):
+                  out.index("### Verdict")]
+    assert section.count("#### ") == 2  # references have no inherit cells
+    linux = section[section.index("#### linux-fixture"):]
+    rows = markdown_rows(linux, "cloexec")
+    assert list(rows[0]) == inheritance.HEADERS + ["default", "SO_REUSEPORT"]
+    assert rows[0]["port after the server exited"] == "LISTEN"
+    assert rows[0]["child holds listener"] == "yes"
+    wine = section[section.index("#### windows-wine-fixture"):]
+    assert markdown_rows(wine, "cloexec")[0]["SO_REUSEADDR"] == "EACCES"
+    assert "Verdict: a leaked listener blocks the restart" in wine
+    _, out, _ = run(capsys, BLOG_XP)
+    assert "Inherited listeners" not in out
+
+
 def test_markdown_verdict_per_family(capsys):
     _, out, _ = run(capsys, LINUX, BSD)
     assert "#### Linux" in out and "#### BSD" in out
@@ -715,8 +798,8 @@ def fake_expectations(monkeypatch, table, families=("windows", "linux"),
                       source="fake", note=None):
     """drivers/expectations.py stand-in.
 
-    table: (scenario, listener option, probe option, user, state) ->
-    expected outcome, or (outcome, extra) for hijack rows.
+    table: fake_key(cell) -> expected outcome, or (outcome, extra) for
+    rows that expect more (hijack, inherit).
     """
     asked = []
 
@@ -725,9 +808,7 @@ def fake_expectations(monkeypatch, table, families=("windows", "linux"),
 
         @staticmethod
         def lookup(cell):
-            want = table.get((cell["scenario"], cell["listener_option"],
-                              cell["probe_option"], cell["probe_user"],
-                              cell["state"]))
+            want = table.get(fake_key(cell))
             if want is None:
                 return None
             outcome, extra = want if isinstance(want, tuple) else (want, {})
@@ -744,12 +825,22 @@ def fake_expectations(monkeypatch, table, families=("windows", "linux"),
     return asked
 
 
+def fake_key(cell):
+    """(scenario, listener option, probe option, user, state, cloexec,
+    spawn): the last two None but in inherit cells."""
+    return tuple(cell.get(f) for f in (
+        "scenario", "listener_option", "probe_option", "probe_user", "state",
+        "cloexec", "spawn"))
+
+
+EXTRA_FIELDS = ("listen_outcome", "reached", "child_holds_listener",
+                "child_holds_loop")
+
+
 def measured_as_expected(path):
     """Every cell of the file, expected as measured."""
-    return {(c["scenario"], c["listener_option"], c["probe_option"],
-             c["probe_user"], c["state"]):
-            (c["outcome"], {f: c[f] for f in ("listen_outcome", "reached")
-                            if f in c})
+    return {fake_key(c): (c["outcome"], {f: c[f] for f in EXTRA_FIELDS
+                                         if f in c})
             for c in loaded(path).cells.values()}
 
 
@@ -758,26 +849,28 @@ def test_check_passes_when_measurements_agree(capsys, monkeypatch):
     code, out, err = run(capsys, "--check", WINE, BLOG_XP)
     assert (code, err) == (0, "")
     assert out == ("windows-wine-fixture against scenarios/expected/"
-                   "fake.toml: 19 cells, 0 disagree, 0 without "
+                   "fake.toml: 35 cells, 0 disagree, 0 without "
                    "expectation\n")
     assert asked == ["windows-wine-fixture"]  # references are not checked
 
 
 def test_check_fails_on_a_different_outcome(capsys, monkeypatch):
     expected = measured_as_expected(WINE)
-    expected[("bind", "default", "default", "same", "FIN_WAIT_2")] = "ok"
+    expected[("bind", "default", "default", "same", "FIN_WAIT_2", None,
+              None)] = "ok"
     fake_expectations(monkeypatch, expected, source="blog",
                       note="Windows XP SP3")
     code, out, _ = run(capsys, "--check", WINE)
     assert code == check.EXIT_DISAGREE
-    assert "19 cells, 1 disagree, 0 without expectation" in out
+    assert "35 cells, 1 disagree, 0 without expectation" in out
     assert ("  tcp-ipv4-default-FIN_WAIT_2: outcome expected ok, measured "
             "EADDRINUSE  [source: blog; Windows XP SP3]\n") in out
 
 
 def test_check_compares_what_a_hijack_row_expects(capsys, monkeypatch):
     expected = measured_as_expected(WINE)
-    expected[("hijack", "default", "SO_REUSEADDR", "same", "LISTEN")] = (
+    expected[("hijack", "default", "SO_REUSEADDR", "same", "LISTEN", None,
+              None)] = (
         "ok", {"listen_outcome": "ok", "reached": "first"})
     fake_expectations(monkeypatch, expected, source="measured")
     code, out, _ = run(capsys, "--check", WINE)
@@ -793,7 +886,7 @@ def test_check_fails_on_an_unwitnessed_cell(capsys, monkeypatch):
     assert ("  tcp-ipv6-SO_REUSEADDR-ESTABLISHED_NO_LISTENER: invalid, state "
             "not witnessed: old connection was in FIN_WAIT_1 at the "
             "deadline\n") in out
-    assert "82 cells, 1 disagree, 81 without expectation" in out
+    assert "94 cells, 1 disagree, 93 without expectation" in out
 
 
 def test_check_records_a_platform_without_expectations(capsys, monkeypatch):
@@ -810,7 +903,7 @@ def test_check_with_the_drivers_own_expectations(capsys, tmp_path):
         cells=[c for c in d["cells"] if "note" not in c]))
     code, out, _ = run(capsys, "--check", real)
     assert (code, out) == (0, "linux-fixture against scenarios/expected/"
-                              "linux.toml: 80 cells, 0 disagree, 0 without "
+                              "linux.toml: 93 cells, 0 disagree, 0 without "
                               "expectation\n")
 
 
@@ -903,6 +996,8 @@ def test_html_page_has_every_view(page):
                     "platform</h2>", "<h3>Hijack at 0.0.0.0/0.0.0.0</h3>",
                     "<h3>Option pairs at 0.0.0.0/0.0.0.0</h3>",
                     "<h4>LISTEN, other user</h4>",
+                    "<h2>Inherited listeners</h2>",
+                    "<h3>linux-fixture (measured)</h3>",
                     "<summary>hijack tcp: 1 address pair</summary>"):
         assert heading in text
     assert '<th colspan="2">Windows</th>' in text
@@ -920,6 +1015,8 @@ def test_html_page_shows_every_cell_once_with_a_tooltip(page):
     assert len([t for t in tooltips if t != "not measured"]) == cells
     assert ("SO_REUSEPORT → SO_REUSEPORT, LISTEN: ok; listen ok; reached "
             "both of 32") in tooltips
+    assert ("default → default, LISTEN: EADDRINUSE (98); child holds "
+            "listener yes, loop no") in tooltips
 
 
 def test_png_picture_grows_with_measured_platforms(page, tmp_path):
