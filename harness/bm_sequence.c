@@ -265,9 +265,10 @@ static void close_file(struct bm_sequence *seq, uv_file fd) {
 
 static void on_inherit_server_closed(struct bm_child *child);
 
-/* The server gets the read end of the hold pipe as its descriptor 3 and
- * hands it on to its child as the child's input. */
-static void start_inherit_server(struct bm_sequence *seq, char *port) {
+/* A server's argv (room for two more) as an inherit server's. It gets the
+ * read end of the hold pipe as its descriptor 3 and hands it on to its
+ * child as the child's input. */
+static void start_inherit_server(struct bm_sequence *seq, char **argv) {
   const struct bm_sequence_config *c = &seq->config;
   uv_file hold[2]; /* both close-on-exec: no other role gets either end */
   int err = uv_pipe(hold, 0, 0);
@@ -276,15 +277,9 @@ static void start_inherit_server(struct bm_sequence *seq, char *port) {
     return;
   }
   seq->hold_pipe = hold[1];
-  char *argv[] = {(char *)c->role_path,
-                  "inherit",
-                  (char *)bm_proto_name(c->kind->proto),
-                  (char *)bm_endpoint_name(&c->listener),
-                  (char *)c->listener_option->name,
-                  port,
-                  c->cloexec ? "true" : "false",
-                  (char *)c->spawn->name,
-                  NULL};
+  argv[1] = "inherit";
+  argv[6] = c->cloexec ? "true" : "false";
+  argv[7] = (char *)c->spawn->name;
   seq->children[SERVER].on_closed = on_inherit_server_closed;
   spawn(seq, &seq->children[SERVER], argv, on_role_line, NULL, hold[0]);
   close_file(seq, hold[0]); /* the server's copy is the child's */
@@ -399,11 +394,13 @@ static void start_role(struct bm_sequence *seq, enum bm_role_kind kind) {
                     (char *)bm_endpoint_name(&c->listener),
                     (char *)c->listener_option->name,
                     port,
+                    NULL, /* inherit: CLOEXEC */
+                    NULL, /* inherit: SPAWN */
                     NULL};
   char *client[] = {(char *)c->role_path, "client",
                     (char *)bm_endpoint_name(&c->listener), port, NULL};
   if (kind == BM_ROLE_SERVER && c->scenario == BM_SCENARIO_INHERIT)
-    start_inherit_server(seq, port);
+    start_inherit_server(seq, server);
   else
     spawn(seq, &seq->children[kind], kind == BM_ROLE_SERVER ? server : client,
           on_role_line, NULL, -1);
