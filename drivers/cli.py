@@ -5,6 +5,8 @@
     ./matrix test
     ./matrix bench [--rounds N]
 
+`bench` times the full bind matrix (N rounds) with a process per role,
+beside an in-process loop making the same sockets, states and binds.
 --wine measures the Windows build under Wine instead of this machine.
 `test` runs the native suites, then (on x86_64 Linux) the Windows build's
 under Wine.
@@ -51,7 +53,7 @@ def parse_args(argv):
         run.add_argument(f"--{shorthand}")
     sub.add_parser("test", add_help=False)
     bench = sub.add_parser("bench", add_help=False)
-    bench.add_argument("--rounds", type=int, default=20)
+    bench.add_argument("--rounds", type=int, default=3)
     return parser.parse_args(argv)
 
 
@@ -131,9 +133,11 @@ def command_test(args):
 
 
 def command_bench(args):
+    """The full bind matrix, with processes and in one process."""
     ensure_build()
-    return subprocess.run([str(harness.harness_path()), "bench", "--rounds",
-                           str(args.rounds)]).returncode
+    matrix = scenarios.load("bind").harness_args()
+    return subprocess.run([str(harness.harness_path()), "bench", *matrix[1:],
+                           "--rounds", str(args.rounds)]).returncode
 
 
 COMMANDS = {"run": command_run, "test": command_test, "bench": command_bench}

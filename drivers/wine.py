@@ -50,12 +50,26 @@ def in_session(command):
                            str(PREFIX), "--", *command]).returncode
 
 
+def warm_up():
+    """One cell, with a generous deadline, before the real run: Wine starts
+    its socket and IP Helper machinery on first use, which has taken longer
+    than a cell's deadline (seen here: the first cells of a fresh session
+    all invalid)."""
+    env = harness_environment()
+    subprocess.run([*env["BINDMATRIX_WRAPPER"].split("\n"),
+                    env["BINDMATRIX_HARNESS"], "matrix", "--families", "ipv4",
+                    "--options", "default", "--states", "LISTEN",
+                    "--timeout-ms", "120000"],
+                   check=True, stdout=subprocess.DEVNULL)
+
+
 @contextlib.contextmanager
 def session():
     """A Wine session around Python code that starts Wine processes."""
     subprocess.run([str(TOOLS / "wine-session.sh"), "start", str(PREFIX)],
                    check=True, stdout=subprocess.DEVNULL)
     try:
+        warm_up()
         yield
     finally:
         subprocess.run([str(TOOLS / "wine-session.sh"), "stop", str(PREFIX)],
