@@ -12,7 +12,7 @@
  * run, not once per probe process. */
 struct option_checks {
   const struct bm_option *option[2][BM_MAX_LIST];
-  int error[2][BM_MAX_LIST];
+  struct bm_status result[2][BM_MAX_LIST];
   int count[2];
 };
 
@@ -223,19 +223,20 @@ int bm_matrix_plan(const struct bm_matrix_config *mc,
   return count;
 }
 
-static int option_error(struct option_checks *checks, enum bm_proto proto,
-                        const struct bm_option *option) {
+static struct bm_status option_check(struct option_checks *checks,
+                                     enum bm_proto proto,
+                                     const struct bm_option *option) {
   int i = 0;
   while (i < checks->count[proto] && checks->option[proto][i] != option)
     i++;
-  if (i == BM_MAX_LIST)
-    return 0; /* not cached: the probe process will find out */
+  if (i == BM_MAX_LIST) /* not cached: the probe process will find out */
+    return (struct bm_status){BM_STAGE_SETSOCKOPT, 0};
   if (i == checks->count[proto]) {
     checks->option[proto][i] = option;
-    checks->error[proto][i] = bm_option_check(proto, option).error;
+    checks->result[proto][i] = bm_option_check(proto, option);
     checks->count[proto]++;
   }
-  return checks->error[proto][i];
+  return checks->result[proto][i];
 }
 
 static int allocate(const struct bm_matrix_config *mc, struct run *run,
@@ -257,7 +258,7 @@ static int allocate(const struct bm_matrix_config *mc, struct run *run,
     seq->config.other_user = &run->other_user;
     seq->config.ports = &run->ports;
     for (int p = 0; p < seq->config.probe_count; p++)
-      seq->config.probes[p].option_error = option_error(
+      seq->config.probes[p].option_check = option_check(
           &run->checks, seq->config.kind->proto, seq->config.probes[p].option);
     seq->data = run;
     seq->on_done = on_sequence_done;

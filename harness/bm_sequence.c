@@ -96,21 +96,22 @@ static void fail(struct bm_sequence *seq, const char *fmt, const char *what) {
 
 struct reply {
   int ok;
-  int value;         /* with ok: the port, a count, or 0 */
-  long long more[3]; /* an inherit server's: child pid, loop fd, listener */
-  char stage[32];    /* with !ok */
-  int error;         /* with !ok: OS error, or BM_UNSUPPORTED */
+  int value;           /* with ok: the port, a count, or 0 */
+  long long more[3];   /* an inherit server's: child pid, loop fd, listener */
+  enum bm_stage stage; /* with !ok */
+  int error;           /* with !ok: OS error, or BM_UNSUPPORTED */
 };
 
 static int parse_reply(const char *line, struct reply *r) {
-  char error[32];
+  char stage[32], error[32];
   memset(r, 0, sizeof *r);
   if (sscanf(line, "ok %d %lld %lld %lld", &r->value, &r->more[0], &r->more[1],
              &r->more[2]) >= 1) {
     r->ok = 1;
     return 0;
   }
-  if (sscanf(line, "fail %31s %31s", r->stage, error) != 2)
+  if (sscanf(line, "fail %31s %31s", stage, error) != 2 ||
+      bm_stage_parse(stage, &r->stage) != 0)
     return -1;
   r->error = strcmp(error, "unsupported") == 0 ? BM_UNSUPPORTED : atoi(error);
   return 0;
@@ -118,21 +119,22 @@ static int parse_reply(const char *line, struct reply *r) {
 
 /* Stages whose failure means the option cannot be had here: the cell is
  * unsupported, not a bind outcome. */
-static int is_option_stage(const char *stage) {
-  return strcmp(stage, "setsockopt") == 0 || strcmp(stage, "uv_tcp_bind") == 0;
+static int is_option_stage(enum bm_stage stage) {
+  return stage == BM_STAGE_SETSOCKOPT || stage == BM_STAGE_UV_TCP_BIND;
 }
 
 /* "bind failed: EADDRINUSE (98)" or "setsockopt: not available on this OS" */
 static void describe_failure(const struct reply *r, char *buf, size_t size) {
   char name[32];
   if (r->error == BM_UNSUPPORTED) {
-    snprintf(buf, size, "%s: %s", r->stage,
-             strcmp(r->stage, "uv_tcp_bind") == 0 ? "libuv binds TCP only"
-                                                  : "not available on this OS");
+    snprintf(buf, size, "%s: %s", bm_stage_name(r->stage),
+             r->stage == BM_STAGE_UV_TCP_BIND ? "libuv binds TCP only"
+                                              : "not available on this OS");
     return;
   }
   bm_error_name(r->error, name, sizeof name);
-  snprintf(buf, size, "%s failed: %s (%d)", r->stage, name, r->error);
+  snprintf(buf, size, "%s failed: %s (%d)", bm_stage_name(r->stage), name,
+           r->error);
 }
 
 static void kill_all(struct bm_sequence *seq) {
@@ -230,7 +232,7 @@ static void on_role_line(struct bm_child *child, const char *line) {
     if (seq->step == 0 && is_option_stage(r.stage))
       unsupported(seq, "listener option", seq->config.listener_option->name,
                   why);
-    else if (strcmp(r.stage, "filter") == 0 && r.error == BM_UNSUPPORTED)
+    else if (r.stage == BM_STAGE_FILTER && r.error == BM_UNSUPPORTED)
       cannot_hold(seq, why);
     else
       fail(seq, "the sequence could not be built: %s", why);
@@ -497,7 +499,7 @@ static void record_failure(struct bm_cell *cell, const struct reply *r,
                            char *outcome, size_t size) {
   char why[160];
   describe_failure(r, why, sizeof why);
-  if (strcmp(r->stage, "bind") == 0 || strcmp(r->stage, "listen") == 0) {
+  if (r->stage == BM_STAGE_BIND || r->stage == BM_STAGE_LISTEN) {
     bm_error_name(r->error, outcome, size);
     if (r->error != BM_UNSUPPORTED)
       cell->os_error = r->error;
@@ -528,7 +530,7 @@ static void on_probe_line(struct bm_child *child, const char *line) {
     }
     return;
   }
-  if (hijack && strcmp(r.stage, "listen") == 0) {
+  if (hijack && r.stage == BM_STAGE_LISTEN) {
     SET(cell->outcome, "ok"); /* the bind itself succeeded */
     record_failure(cell, &r, cell->listen_outcome, sizeof cell->listen_outcome);
   } else {
@@ -581,10 +583,9 @@ static int settled_without_probe(struct bm_sequence *seq) {
   const struct bm_sequence_config *c = &seq->config;
   const struct bm_probe_spec *spec = &c->probes[seq->probe_index];
   struct bm_cell *cell = current_cell(seq);
-  if (spec->option_error != 0) {
-    struct reply r = {.stage = "setsockopt", .error = spec->option_error};
-    if (spec->option->via_libuv)
-      snprintf(r.stage, sizeof r.stage, "uv_tcp_bind");
+  if (spec->option_check.error != 0) {
+    struct reply r = {.stage = spec->option_check.stage,
+                      .error = spec->option_check.error};
     record_failure(cell, &r, cell->outcome, sizeof cell->outcome);
     return 1;
   }

@@ -13,6 +13,7 @@
 #include "bm_child.h"
 #include "bm_holder.h"
 #include "bm_ports.h"
+#include "bm_roles.h"
 #include "bm_steps.h"
 #include "bm_user.h"
 
@@ -24,9 +25,9 @@
 struct bm_probe_spec {
   const struct bm_option *option;
   int other_user;
-  /* 0, or the OS's answer when the harness set the option on a socket of
-   * its own: a probe process would only find the same, so none starts. */
-  int option_error;
+  /* What the harness got setting the option on a socket of its own; when
+   * it failed, a probe process would only find the same, so none starts. */
+  struct bm_status option_check;
 };
 
 struct bm_sequence_config {

@@ -12,10 +12,6 @@ static const char *const state_names[BM_SOCK_STATE_COUNT] = {
     [BM_UDP_BOUND] = "BOUND",
 };
 
-const char *bm_sock_state_name(enum bm_sock_state s) {
-  return (unsigned)s < BM_SOCK_STATE_COUNT ? state_names[s] : "?";
-}
-
 /* The blog's ESTABLISHED has the listener still open; a restarting server
  * also meets the connection alone, which gets its own name. */
 static const struct {

@@ -40,8 +40,6 @@ struct bm_witness {
 /* Per-OS. Returns 0 or an OS error number. */
 int bm_witness_read(const struct bm_witness_query *q, struct bm_witness *w);
 
-const char *bm_sock_state_name(enum bm_sock_state s);
-
 /* The scenario state name of what was witnessed: "LISTEN", "ESTABLISHED"
  * (listener and connection), "ESTABLISHED_NO_LISTENER", "FIN_WAIT_2", ...,
  * "CLOSED" when nothing is there, "A+B" for any other mixture. */
