@@ -1,10 +1,10 @@
-/* How the BSD witnesses read sockets: the netstat parser (bm_netstat.c) on
+/* How the BSD witnesses read sockets: the netstat parser (os/bsd/netstat.c) on
  * single lines and on output recorded on macOS and FreeBSD (the files given
  * as arguments: tests/data/netstat-an-darwin.txt, then
  * netstat-an-freebsd-10.1.txt), and the rule for which sockets are the
- * sequence's (bm_bsd_socket.c). */
-#include "../bm_bsd_socket.h"
-#include "../bm_netstat.h"
+ * sequence's (os/bsd/listing.c). */
+#include "os/bsd/listing.h"
+#include "os/bsd/netstat.h"
 #include "tap.h"
 
 #include <stdlib.h>
@@ -16,16 +16,16 @@ static void test_state_numbers(void) {
     int known;
     enum bm_sock_state state;
   } cases[] = {
-      {0, 1, BM_BSD_CLOSED},      {1, 1, BM_TCP_LISTEN},
+      {0, 1, BM_TCP_BOUND},       {1, 1, BM_TCP_LISTEN},
       {2, 1, BM_TCP_SYN_SENT},    {3, 1, BM_TCP_SYN_RECV},
       {4, 1, BM_TCP_ESTABLISHED}, {5, 1, BM_TCP_CLOSE_WAIT},
       {6, 1, BM_TCP_FIN_WAIT_1},  {7, 1, BM_TCP_CLOSING},
       {8, 1, BM_TCP_LAST_ACK},    {9, 1, BM_TCP_FIN_WAIT_2},
-      {10, 1, BM_TCP_TIME_WAIT},  {11, 0, BM_BSD_CLOSED},
-      {-1, 0, BM_BSD_CLOSED},
+      {10, 1, BM_TCP_TIME_WAIT},  {11, 0, BM_TCP_BOUND},
+      {-1, 0, BM_TCP_BOUND},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    enum bm_sock_state got = BM_BSD_CLOSED;
+    enum bm_sock_state got = BM_TCP_BOUND;
     char what[64];
     snprintf(what, sizeof what, "TCPS number %d", cases[i].tcps);
     tap_check_int(what, bm_bsd_tcp_state(cases[i].tcps, &got) == 0,
@@ -41,7 +41,7 @@ static void test_state_names(void) {
     int known;
     enum bm_sock_state state;
   } cases[] = {
-      {"CLOSED", 1, BM_BSD_CLOSED},
+      {"CLOSED", 1, BM_TCP_BOUND}, /* in a listing: bound, not connected */
       {"LISTEN", 1, BM_TCP_LISTEN},
       {"SYN_SENT", 1, BM_TCP_SYN_SENT},
       {"SYN_RCVD", 1, BM_TCP_SYN_RECV},
@@ -52,11 +52,11 @@ static void test_state_names(void) {
       {"LAST_ACK", 1, BM_TCP_LAST_ACK},
       {"FIN_WAIT_2", 1, BM_TCP_FIN_WAIT_2},
       {"TIME_WAIT", 1, BM_TCP_TIME_WAIT},
-      {"SYN_RECEIVED", 0, BM_BSD_CLOSED}, /* the C name, not netstat's */
-      {"time_wait", 0, BM_BSD_CLOSED},
+      {"SYN_RECEIVED", 0, BM_TCP_BOUND}, /* the C name, not netstat's */
+      {"time_wait", 0, BM_TCP_BOUND},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    enum bm_sock_state got = BM_BSD_CLOSED;
+    enum bm_sock_state got = BM_TCP_BOUND;
     char what[64];
     snprintf(what, sizeof what, "netstat state %s", cases[i].name);
     tap_check_int(what, bm_bsd_tcp_state_named(cases[i].name, &got) == 0,
@@ -201,12 +201,18 @@ static void test_rule(void) {
        50001,
        {BM_TCP, BM_BSD_V4, 50003, 0, BM_TCP_LISTEN},
        0},
-      {"a CLOSED socket",
+      {"a CLOSED connection",
        "127.0.0.1",
        BM_TCP,
        50001,
-       {BM_TCP, BM_BSD_V4, 50000, 50001, BM_BSD_CLOSED},
+       {BM_TCP, BM_BSD_V4, 50000, 50001, BM_TCP_BOUND},
        0},
+      {"a socket bound and nothing more",
+       "127.0.0.1",
+       BM_TCP,
+       0,
+       {BM_TCP, BM_BSD_V4, 50000, 0, BM_TCP_BOUND},
+       1},
       {"a UDP socket for a TCP question",
        "127.0.0.1",
        BM_TCP,
@@ -263,10 +269,10 @@ static void test_rule(void) {
        1},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    struct bm_witness_query q = {cases[i].proto, {0}, cases[i].peer_port};
+    struct bm_witness_query q = {cases[i].proto,
+                                 {bm_endpoint_find(cases[i].endpoint), 50000},
+                                 cases[i].peer_port};
     struct bm_witness w;
-    bm_endpoint_parse(cases[i].endpoint, &q.server);
-    q.server.port = 50000;
     memset(&w, 0, sizeof w);
     bm_bsd_socket_count(&q, &cases[i].s, &w);
     unsigned total = 0;
@@ -317,10 +323,9 @@ static int sockets_with(const struct listing *l, enum bm_proto proto,
 static void check_witnessed(const struct listing *l, const char *file,
                             enum bm_proto proto, const char *endpoint, int port,
                             int peer_port, const char *want) {
-  struct bm_witness_query q = {proto, {0}, peer_port};
+  struct bm_witness_query q = {
+      proto, {bm_endpoint_find(endpoint), port}, peer_port};
   struct bm_witness w;
-  bm_endpoint_parse(endpoint, &q.server);
-  q.server.port = port;
   memset(&w, 0, sizeof w);
   for (int i = 0; i < l->count; i++)
     bm_bsd_socket_count(&q, &l->sockets[i], &w);
@@ -373,7 +378,7 @@ static void test_freebsd(const char *path) {
   tap_check_int("FreeBSD: tcp4 CLOSE_WAIT",
                 sockets_with(&l, BM_TCP, BM_BSD_V4, BM_TCP_CLOSE_WAIT), 1);
   tap_check_int("FreeBSD: tcp4 CLOSED",
-                sockets_with(&l, BM_TCP, BM_BSD_V4, BM_BSD_CLOSED), 1);
+                sockets_with(&l, BM_TCP, BM_BSD_V4, BM_TCP_BOUND), 1);
   /* sshd listens on *.22 in both families, with a connection to port
    * 22 from 192.168.1.10.41487. */
   check_witnessed(&l, "FreeBSD", BM_TCP, "0.0.0.0", 22, 41487, "ESTABLISHED");

@@ -1,0 +1,173 @@
+/* The result file and the plan, written by hand: the values are few and
+ * known, and the harness must run with nothing but libuv. */
+#include "output/json.h"
+
+#include "output/platform.h"
+
+#include <string.h>
+#include <uv.h>
+
+void bm_json_string(FILE *out, const char *s) {
+  fputc('"', out);
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\')
+      fprintf(out, "\\%c", c);
+    else if (c < 0x20)
+      fprintf(out, "\\u%04x", c);
+    else
+      fputc(c, out);
+  }
+  fputc('"', out);
+}
+
+void bm_json_field(FILE *out, const char *name, const char *value) {
+  fprintf(out, ", \"%s\": ", name);
+  if (value && *value)
+    bm_json_string(out, value);
+  else
+    fputs("null", out);
+}
+
+static void put_bool(FILE *out, const char *name, int value) {
+  fprintf(out, ", \"%s\": %s", name,
+          value < 0 ? "null"
+          : value   ? "true"
+                    : "false");
+}
+
+static void put_error_number(FILE *out, const char *name, int os_error) {
+  if (os_error == BM_NO_OS_ERROR)
+    fprintf(out, ", \"%s\": null", name);
+  else
+    fprintf(out, ", \"%s\": %d", name, os_error);
+}
+
+/* IPV6_V6ONLY of the cell's IPv6 sockets: null when it has none. */
+static int cell_v6only(enum bm_cell_family family) {
+  if (family == BM_FAMILY_IPV4)
+    return -1;
+  return family != BM_FAMILY_DUALSTACK;
+}
+
+static const char *addr_kind(const struct bm_endpoint_def *ep) {
+  return bm_table_name(&bm_addr_kind_table, ep->addr);
+}
+
+void bm_json_key(FILE *out, const struct bm_cell_key *k) {
+  enum bm_cell_family family = bm_cell_family(k->listener, k->probe);
+  fputs("{\"scenario\": ", out);
+  bm_json_string(out, k->scenario->name);
+  bm_json_field(out, "proto", bm_proto_name(k->proto));
+  bm_json_field(out, "family", bm_table_name(&bm_cell_family_table, family));
+  bm_json_field(out, "listener_option", k->listener_option->name);
+  bm_json_field(out, "probe_option", k->probe_option->name);
+  bm_json_field(out, "listener_addr", addr_kind(k->listener));
+  bm_json_field(out, "probe_addr", addr_kind(k->probe));
+  bm_json_field(out, "listener_endpoint", k->listener->name);
+  bm_json_field(out, "probe_endpoint", k->probe->name);
+  put_bool(out, "v6only", cell_v6only(family));
+  bm_json_field(out, "probe_user", bm_user_name(k->user));
+  bm_json_field(out, "state", k->state->name);
+}
+
+static void put_inherit_key(FILE *out, const struct bm_cell_key *k) {
+  put_bool(out, "cloexec", k->cloexec);
+  bm_json_field(out, "spawn", k->spawn->name);
+}
+
+static const char *outcome_name(const struct bm_cell *c) {
+  switch (c->status) {
+  case BM_CELL_MEASURED:
+    return bm_error_name(c->outcome.code);
+  case BM_CELL_UNSUPPORTED:
+    return "unsupported";
+  default:
+    return "invalid";
+  }
+}
+
+static void put_hijack_fields(FILE *out, const struct bm_cell *c) {
+  bm_json_field(out, "listen_outcome",
+                c->listened ? bm_error_name(c->listen_outcome.code) : NULL);
+  bm_json_field(out, "reached", c->reached);
+  if (c->reached[0])
+    fprintf(out, ", \"connections\": %d", c->connections);
+  else
+    fputs(", \"connections\": null", out);
+}
+
+static void put_cell(FILE *out, const struct bm_cell *c) {
+  const struct bm_cell_key *k = &c->key;
+  fputs("    ", out);
+  bm_json_key(out, k);
+  bm_json_field(out, "witnessed_state", c->witnessed);
+  bm_json_field(out, "outcome", outcome_name(c));
+  put_error_number(out, "os_error",
+                   c->status == BM_CELL_MEASURED ? c->outcome.os_error
+                                                 : BM_NO_OS_ERROR);
+  if (k->scenario->second_listens)
+    put_hijack_fields(out, c);
+  if (k->scenario->inherits) {
+    put_inherit_key(out, k);
+    put_bool(out, "child_holds_listener", c->child_holds_listener);
+    put_bool(out, "child_holds_loop", c->child_holds_loop);
+  }
+  if (c->reason[0])
+    bm_json_field(out, "reason", c->reason);
+  fputc('}', out);
+}
+
+static void put_platform(FILE *out) {
+  struct bm_platform p;
+  if (bm_platform_read(&p) != 0)
+    memset(&p, 0, sizeof p);
+  fputs("  \"platform\": {\"family\": ", out);
+  bm_json_string(out, p.family ? p.family : "unknown");
+  bm_json_field(out, "os", p.os);
+  bm_json_field(out, "release", p.release);
+  bm_json_field(out, "arch", p.arch);
+  bm_json_field(out, "id", p.id);
+  bm_json_field(out, "emulation", p.emulation);
+  bm_json_field(out, "source", "measured");
+  fputs("},\n", out);
+}
+
+/* How the cells were measured: not part of any cell, so that two runs'
+ * cells compare equal whatever the machine was doing. */
+static void put_run(FILE *out, const struct bm_run_info *run) {
+  fprintf(out,
+          "  \"run\": {\"roles\": \"%s\", \"jobs\": %d, \"timeout_ms\": %d, "
+          "\"retries\": %d, \"role_processes\": %d, \"role_uses\": %d, "
+          "\"seconds\": %.1f},\n",
+          run->fresh ? "fresh" : "workers", run->jobs, run->timeout_ms,
+          run->stats.retries, run->stats.role_processes, run->stats.role_uses,
+          run->stats.seconds);
+}
+
+void bm_json_result(FILE *out, const struct bm_cell *cells, int count,
+                    const struct bm_run_info *run) {
+  fputs("{\n  \"schema\": 1,\n", out);
+  put_platform(out);
+  fputs("  \"harness\": {\"version\": ", out);
+  bm_json_string(out, BM_VERSION);
+  bm_json_field(out, "libuv", uv_version_string());
+  fputs("},\n", out);
+  put_run(out, run);
+  fputs("  \"cells\": [\n", out);
+  for (int i = 0; i < count; i++) {
+    put_cell(out, &cells[i]);
+    fputs(i + 1 < count ? ",\n" : "\n", out);
+  }
+  fputs("  ]\n}\n", out);
+}
+
+void bm_json_plan_cell(FILE *out, const struct bm_cell_key *k) {
+  char id[256];
+  bm_cell_id(k, id, sizeof id);
+  bm_json_key(out, k);
+  if (k->scenario->inherits)
+    put_inherit_key(out, k);
+  bm_json_field(out, "id", id);
+  fputs("}\n", out);
+}

@@ -1,0 +1,186 @@
+#include "runner/run.h"
+
+#include "os/orphans.h"
+#include "os/witness.h"
+#include "runner/progress.h"
+#include "runner/sequence.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct run {
+  uv_loop_t loop;
+  const struct bm_plan *plan;
+  struct bm_sequence *sequences;
+  int next, running, jobs;
+  uv_signal_t signals[2];
+  int interrupted_by;
+  struct bm_other_user other_user;
+  struct bm_ports ports;
+  struct bm_pool pool;
+  struct bm_run_context context;
+  struct bm_progress progress;
+  char role_path[4096];
+};
+
+void bm_run_default_options(struct bm_run_options *o) {
+  memset(o, 0, sizeof *o);
+  o->jobs = 2 * (int)uv_available_parallelism();
+  o->timeout_ms = 2000;
+  o->progress = 1;
+}
+
+static void close_handles(struct run *run) {
+  for (int i = 0; i < 2; i++)
+    if (!uv_is_closing((uv_handle_t *)&run->signals[i]))
+      uv_close((uv_handle_t *)&run->signals[i], NULL);
+  bm_progress_stop(&run->progress);
+}
+
+static void on_pool_closed(struct bm_pool *pool) { close_handles(pool->data); }
+
+/* Nothing left to start or running: the workers go, then the loop ends. */
+static void wind_up(struct run *run) {
+  bm_pool_close(&run->pool, run->context.timeout_ms);
+}
+
+static void on_sequence_done(struct bm_sequence *seq);
+
+static void start_next(struct run *run) {
+  while (!run->interrupted_by && run->next < run->plan->sequence_count &&
+         run->running < run->jobs) {
+    struct bm_sequence *seq = &run->sequences[run->next++];
+    run->running++;
+    bm_sequence_start(seq);
+  }
+  if (run->running == 0)
+    wind_up(run);
+}
+
+static void on_sequence_done(struct bm_sequence *seq) {
+  struct run *run = seq->data;
+  run->running--;
+  bm_progress_add(&run->progress, bm_plan_cell_count(seq->plan));
+  start_next(run);
+}
+
+/* Ctrl-C / SIGTERM: end every running sequence; their roles are killed and
+ * the children they left reaped before the loop returns. Sequences not
+ * started stay invalid. */
+static void on_signal(uv_signal_t *handle, int signum) {
+  struct run *run = handle->data;
+  if (run->interrupted_by)
+    return;
+  run->interrupted_by = signum;
+  for (int i = 0; i < run->next; i++)
+    bm_sequence_abort(&run->sequences[i], "interrupted");
+  if (run->running == 0)
+    wind_up(run);
+}
+
+static int start_signals(struct run *run) {
+  static const int signums[2] = {SIGINT, SIGTERM};
+  int err = 0;
+  for (int i = 0; i < 2 && err == 0; i++)
+    err = uv_signal_start(&run->signals[i], on_signal, signums[i]);
+  return err;
+}
+
+/* Each sequence's cells are a slice of the run's. */
+static int prepare(struct run *run, const struct bm_run_options *o,
+                   struct bm_run_result *result) {
+  const struct bm_plan *plan = run->plan;
+  result->cells = bm_plan_cells(plan);
+  run->sequences =
+      calloc((size_t)plan->sequence_count + 1, sizeof *run->sequences);
+  if (!result->cells || !run->sequences)
+    return UV_ENOMEM;
+  result->cell_count = plan->cell_count;
+  run->context = (struct bm_run_context){
+      .loop = &run->loop,
+      .pool = &run->pool,
+      .ports = &run->ports,
+      .other_user = &run->other_user,
+      .role_path = run->role_path,
+      .timeout_ms = o->timeout_ms,
+      .verbose = o->verbose,
+  };
+  for (int proto = 0; proto < BM_PROTO_COUNT; proto++)
+    run->context.sees_bound[proto] =
+        bm_witness_sees_bound((enum bm_proto)proto);
+  struct bm_cell *next = result->cells;
+  for (int i = 0; i < plan->sequence_count; i++) {
+    struct bm_sequence *seq = &run->sequences[i];
+    seq->plan = &plan->sequences[i];
+    seq->cells = next;
+    seq->run = &run->context;
+    seq->data = run;
+    seq->on_done = on_sequence_done;
+    next += bm_plan_cell_count(seq->plan);
+  }
+  return 0;
+}
+
+static int setup(struct run *run, const struct bm_run_options *o,
+                 struct bm_run_result *result) {
+  bm_other_user_find(&run->other_user);
+  int err = bm_orphans_adopt();
+  if (err == 0)
+    err =
+        bm_child_sibling_path("bm-role", run->role_path, sizeof run->role_path);
+  if (err == 0)
+    err = prepare(run, o, result);
+  if (err == 0) {
+    bm_pool_init(&run->pool, &run->loop, run->role_path, &run->other_user,
+                 o->fresh);
+    run->pool.data = run;
+    run->pool.on_closed = on_pool_closed;
+  }
+  return err;
+}
+
+int bm_run(const struct bm_plan *plan, const struct bm_run_options *o,
+           struct bm_run_result *result) {
+  struct run *run = calloc(1, sizeof *run);
+  memset(result, 0, sizeof *result);
+  if (!run)
+    return UV_ENOMEM;
+  run->plan = plan;
+  run->jobs = o->jobs > 0 ? o->jobs : 1;
+  int err = uv_loop_init(&run->loop);
+  if (err != 0) {
+    free(run);
+    return err;
+  }
+  uint64_t start = uv_hrtime();
+  for (int i = 0; i < 2; i++) {
+    uv_signal_init(&run->loop, &run->signals[i]);
+    run->signals[i].data = run;
+  }
+  bm_progress_init(&run->progress, &run->loop, plan->cell_count, o->progress);
+  err = setup(run, o, result);
+  if (err == 0)
+    err = start_signals(run);
+  if (err == 0) {
+    start_next(run);
+    uv_run(&run->loop, UV_RUN_DEFAULT);
+    for (int i = run->next; i < plan->sequence_count; i++)
+      bm_sequence_settle_unstarted(&run->sequences[i],
+                                   "interrupted before it started");
+    result->interrupted_by = run->interrupted_by;
+  } else {
+    close_handles(run);
+    uv_run(&run->loop, UV_RUN_DEFAULT);
+  }
+  result->stats = (struct bm_run_stats){
+      .retries = run->context.retries,
+      .role_processes = run->pool.stats.started,
+      .role_uses = run->pool.stats.handed,
+      .seconds = (double)(uv_hrtime() - start) / 1e9,
+  };
+  uv_loop_close(&run->loop);
+  free(run->sequences);
+  free(run);
+  return err;
+}

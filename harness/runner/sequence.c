@@ -1,0 +1,488 @@
+#include "runner/sequence_internal.h"
+
+#include "os/spawn.h"
+#include "os/witness.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void begin(struct bm_sequence *seq);
+static void finish(struct bm_sequence *seq, int failed);
+
+/* ---- cells ----------------------------------------------------------------
+ */
+
+struct bm_cell *bm_seq_cell(struct bm_sequence *seq, int step, int probe) {
+  int row = 0;
+  for (int i = 0; i < step; i++)
+    row += bm_plan_step_selected(seq->plan, i);
+  return &seq->cells[row * seq->plan->probe_count + probe];
+}
+
+static int cell_count(const struct bm_sequence *seq) {
+  return bm_plan_cell_count(seq->plan);
+}
+
+void bm_seq_settle(struct bm_sequence *seq, enum bm_cell_status status,
+                   const char *reason) {
+  for (int i = 0; i < cell_count(seq); i++) {
+    struct bm_cell *cell = &seq->cells[i];
+    if (cell->status != BM_CELL_PENDING)
+      continue;
+    cell->status = status;
+    BM_SEQ_SET(cell->reason, reason);
+  }
+}
+
+/* Back to what the planner gave, for a second attempt. */
+static void reset_cells(struct bm_sequence *seq) {
+  for (int i = 0; i < cell_count(seq); i++) {
+    struct bm_cell *cell = &seq->cells[i];
+    struct bm_cell_key key = cell->key;
+    memset(cell, 0, sizeof *cell);
+    cell->key = key;
+    cell->outcome.os_error = cell->listen_outcome.os_error = BM_NO_OS_ERROR;
+    cell->child_holds_listener = cell->child_holds_loop = BM_HOLDS_UNKNOWN;
+  }
+}
+
+/* ---- failing --------------------------------------------------------------
+ */
+
+static void done(struct bm_sequence *seq);
+
+static void restart(struct bm_sequence *seq) {
+  if (seq->aborted) { /* interrupted while it was being torn down */
+    bm_seq_settle(seq, BM_CELL_INVALID, "interrupted");
+    done(seq);
+    return;
+  }
+  seq->attempt++;
+  seq->run->retries++;
+  reset_cells(seq);
+  begin(seq);
+}
+
+void bm_seq_fail(struct bm_sequence *seq, int retryable, const char *reason) {
+  if (seq->finishing)
+    return;
+  if (retryable && seq->attempt == 0 && !seq->aborted) {
+    if (seq->run->verbose)
+      fprintf(stderr, "bindmatrix: %s %s/%s %s: %s; once more\n",
+              seq->plan->kind->name, seq->plan->listener->name,
+              seq->plan->probe->name, seq->plan->listener_option->name, reason);
+    seq->finishing = 1;
+    seq->after_teardown = restart;
+    finish(seq, 1);
+    return;
+  }
+  bm_seq_settle(seq, BM_CELL_INVALID, reason);
+  finish(seq, 1);
+}
+
+void bm_seq_unsupported(struct bm_sequence *seq, const char *reason) {
+  bm_seq_settle(seq, BM_CELL_UNSUPPORTED, reason);
+  finish(seq, 0);
+}
+
+void bm_seq_describe(const struct bm_status *st, char *buf, size_t size) {
+  if (st->error.code == BM_EUNSUPPORTED) {
+    snprintf(buf, size, "%s: %s", bm_stage_name(st->stage),
+             st->stage == BM_STAGE_UV_TCP_BIND ? "libuv binds TCP only"
+                                               : "not available on this OS");
+    return;
+  }
+  char error[64];
+  bm_error_describe(st->error, error, sizeof error);
+  snprintf(buf, size, "%s failed: %s", bm_stage_name(st->stage), error);
+}
+
+/* ---- roles: requests and replies ------------------------------------------
+ */
+
+static struct bm_worker **slot_of(struct bm_sequence *seq,
+                                  const struct bm_worker *w) {
+  struct bm_worker **slots[] = {&seq->server, &seq->client, &seq->probe,
+                                &seq->connector};
+  for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
+    if (*slots[i] == w)
+      return slots[i];
+  return NULL;
+}
+
+static void on_deadline(uv_timer_t *timer) {
+  struct bm_sequence *seq = timer->data;
+  char why[96];
+  if (seq->waiting_on) {
+    struct bm_worker **slot = slot_of(seq, seq->waiting_on);
+    bm_pool_discard(seq->waiting_on); /* stuck: nobody gets it again */
+    if (slot)
+      *slot = NULL;
+    seq->waiting_on = NULL;
+  }
+  snprintf(why, sizeof why,
+           seq->awaiting_exit ? "the server did not exit within %d ms"
+                              : "a role gave no answer within %d ms",
+           seq->run->timeout_ms);
+  bm_seq_fail(seq, 1, why);
+}
+
+void bm_seq_await(struct bm_sequence *seq, struct bm_worker *w,
+                  bm_reply_cb then) {
+  seq->waiting_on = w;
+  seq->on_reply = then;
+  uv_timer_start(&seq->deadline, on_deadline, (uint64_t)seq->run->timeout_ms,
+                 0);
+}
+
+static void on_worker_line(struct bm_worker *w, const char *line) {
+  struct bm_sequence *seq = w->owner;
+  if (seq->waiting_on != w || seq->finishing)
+    return; /* nothing was asked of it: not an answer */
+  seq->waiting_on = NULL;
+  uv_timer_stop(&seq->deadline);
+  struct bm_reply r;
+  if (bm_reply_parse(line, &r) != 0) {
+    char why[BM_LINE_MAX + 40];
+    snprintf(why, sizeof why, "unreadable answer from a role: %s", line);
+    bm_seq_fail(seq, 0, why);
+    return;
+  }
+  seq->on_reply(seq, &r);
+}
+
+static void on_worker_exit(struct bm_worker *w) {
+  struct bm_sequence *seq = w->owner;
+  struct bm_worker **slot = slot_of(seq, w);
+  if (slot)
+    *slot = NULL;
+  if (seq->waiting_on == w) {
+    seq->waiting_on = NULL;
+    uv_timer_stop(&seq->deadline);
+  }
+  if (seq->awaiting_exit && slot == &seq->server)
+    bm_seq_inherit_exited(seq);
+  else if (!seq->finishing)
+    bm_seq_fail(seq, 1, "a role exited before the sequence ended");
+}
+
+struct bm_worker *bm_seq_worker(struct bm_sequence *seq, enum bm_user user,
+                                uv_file pass_fd, struct bm_worker **slot) {
+  struct bm_error err = bm_pool_acquire(seq->run->pool, user, pass_fd, slot);
+  if (err.code != 0) {
+    char why[160], error[64];
+    bm_error_describe(err, error, sizeof error);
+    snprintf(why, sizeof why, "could not start bm-role: %s", error);
+    *slot = NULL;
+    bm_seq_fail(seq, 1, why);
+    return NULL;
+  }
+  (*slot)->owner = seq;
+  (*slot)->on_line = on_worker_line;
+  (*slot)->on_exit = on_worker_exit;
+  return *slot;
+}
+
+void bm_seq_request(struct bm_sequence *seq, struct bm_worker *w,
+                    const struct bm_request_line *r, bm_reply_cb then) {
+  char line[BM_LINE_MAX];
+  bm_request_format(r, line, sizeof line);
+  if (bm_child_send(&w->child, line) != 0) {
+    char why[BM_LINE_MAX + 32];
+    snprintf(why, sizeof why, "could not command a role: %s", line);
+    bm_seq_fail(seq, 1, why);
+    return;
+  }
+  bm_seq_await(seq, w, then);
+}
+
+/* ---- the steps ------------------------------------------------------------
+ */
+
+static const struct bm_step *current_step(const struct bm_sequence *seq) {
+  return &seq->plan->kind->steps[seq->step];
+}
+
+static const struct bm_request *current_request(const struct bm_sequence *seq) {
+  return &current_step(seq)->requests[seq->request];
+}
+
+/* The step's request line: the server's socket on the sequence's port at
+ * the listener endpoint; the client connects to it. */
+static struct bm_request_line request_line(const struct bm_sequence *seq,
+                                           enum bm_verb verb) {
+  const struct bm_sequence_plan *p = seq->plan;
+  struct bm_request_line r = {
+      .verb = verb,
+      .proto = p->proto,
+      .option = p->listener_option,
+      .endpoint = {p->listener, seq->port},
+      .count = 1,
+      .cloexec = p->cloexec,
+      .spawn = p->spawn,
+  };
+  return r;
+}
+
+static void on_step_reply(struct bm_sequence *seq, const struct bm_reply *r) {
+  const struct bm_request *req = current_request(seq);
+  if (!r->ok) {
+    char why[160], reason[320];
+    bm_seq_describe(&r->status, why, sizeof why);
+    int opening = req->verb == BM_VERB_SERVER || req->verb == BM_VERB_BIND ||
+                  req->verb == BM_VERB_INHERIT;
+    if (opening && (r->status.stage == BM_STAGE_SETSOCKOPT ||
+                    r->status.stage == BM_STAGE_UV_TCP_BIND)) {
+      snprintf(reason, sizeof reason, "listener option %s: %s",
+               seq->plan->listener_option->name, why);
+      bm_seq_unsupported(seq, reason);
+    } else if (r->status.error.code == BM_EUNSUPPORTED) {
+      snprintf(reason, sizeof reason,
+               "the harness cannot hold %s on this OS: %s",
+               current_step(seq)->state, why);
+      bm_seq_unsupported(seq, reason);
+    } else {
+      snprintf(reason, sizeof reason, "the sequence could not be built: %s",
+               why);
+      bm_seq_fail(seq, 0, reason);
+    }
+    return;
+  }
+  if (req->verb == BM_VERB_CLIENT)
+    seq->peer_port = (int)r->values[0];
+  if (req->verb == BM_VERB_INHERIT) {
+    bm_seq_inherit_named(seq, r); /* on once the server has exited */
+    return;
+  }
+  if (seq->run->verbose &&
+      (req->verb == BM_VERB_SERVER || req->verb == BM_VERB_BIND))
+    fprintf(stderr, "bindmatrix: %s %s %s on port %d\n", seq->plan->kind->name,
+            seq->plan->listener->name, seq->plan->listener_option->name,
+            seq->port);
+  seq->request++;
+  bm_seq_next_request(seq);
+}
+
+static void check_witness(uv_timer_t *timer);
+
+void bm_seq_next_request(struct bm_sequence *seq) {
+  const struct bm_step *step = current_step(seq);
+  if (seq->request == step->request_count) {
+    seq->witness_since = uv_now(seq->run->loop);
+    seq->poll_ms = 0;
+    check_witness(&seq->poll);
+    return;
+  }
+  const struct bm_request *req = current_request(seq);
+  if (req->verb == BM_VERB_INHERIT) {
+    bm_seq_inherit_start(seq, on_step_reply);
+    return;
+  }
+  struct bm_worker **slot =
+      req->role == BM_ROLE_SERVER ? &seq->server : &seq->client;
+  if (!*slot && !bm_seq_worker(seq, BM_USER_SAME, -1, slot))
+    return;
+  struct bm_request_line r = request_line(seq, req->verb);
+  bm_seq_request(seq, *slot, &r, on_step_reply);
+}
+
+static struct bm_error read_witness(struct bm_sequence *seq, char *seen,
+                                    size_t size) {
+  struct bm_witness_query q = {
+      seq->plan->proto, {seq->plan->listener, seq->port}, seq->peer_port};
+  struct bm_witness w;
+  struct bm_error err = bm_witness_read(&q, &w);
+  if (err.code == 0)
+    bm_witness_name(&w, seen, size);
+  return err;
+}
+
+/* Waits for the OS to show the declared state: re-read until it does or the
+ * deadline passes. No fixed sleeps. */
+static void check_witness(uv_timer_t *timer) {
+  struct bm_sequence *seq = timer->data;
+  const char *declared = current_step(seq)->state;
+  char seen[64], why[160];
+  struct bm_error err = read_witness(seq, seen, sizeof seen);
+  if (err.code != 0) {
+    char error[64];
+    bm_error_describe(err, error, sizeof error);
+    snprintf(why, sizeof why, "the state witness could not read the OS: %s",
+             error);
+    bm_seq_fail(seq, 0, why);
+    return;
+  }
+  int reached = strcmp(seen, declared) == 0;
+  uint64_t waited = uv_now(seq->run->loop) - seq->witness_since;
+  if (!reached && waited < (uint64_t)seq->run->timeout_ms) {
+    /* 1, 2, 4, 8, 8... ms: natively a read costs microseconds, but under
+     * Wine every read walks the host's whole socket table (nsiproxy), so a
+     * tight loop starves the roles it waits for. */
+    seq->poll_ms = seq->poll_ms ? (seq->poll_ms < 8 ? 2 * seq->poll_ms : 8) : 1;
+    uv_timer_start(&seq->poll, check_witness, seq->poll_ms, 0);
+    return;
+  }
+  if (!bm_plan_step_selected(seq->plan, seq->step)) {
+    snprintf(why, sizeof why, "the sequence did not reach %s", declared);
+    if (reached)
+      bm_seq_next_step(seq);
+    else
+      bm_seq_fail(seq, 0, why);
+    return;
+  }
+  for (int p = 0; p < seq->plan->probe_count; p++)
+    BM_SEQ_SET(bm_seq_cell(seq, seq->step, p)->witnessed, seen);
+  if (!reached) {
+    snprintf(why, sizeof why, "declared %s, witnessed %s after %d ms", declared,
+             seen, seq->run->timeout_ms);
+    bm_seq_fail(seq, 0, why);
+    return;
+  }
+  if (seq->plan->scenario->inherits && bm_seq_inherit_check(seq, declared))
+    return;
+  bm_seq_probe_all(seq);
+}
+
+static int last_selected_step(const struct bm_sequence *seq) {
+  int last = -1;
+  for (int i = 0; i < seq->plan->kind->step_count; i++)
+    if (bm_plan_step_selected(seq->plan, i))
+      last = i;
+  return last;
+}
+
+void bm_seq_next_step(struct bm_sequence *seq) {
+  if (seq->step >= last_selected_step(seq)) {
+    finish(seq, 0);
+    return;
+  }
+  seq->step++;
+  seq->request = 0;
+  bm_seq_next_request(seq);
+}
+
+/* ---- the end --------------------------------------------------------------
+ */
+
+static void on_timer_closed(uv_handle_t *handle) {
+  struct bm_sequence *seq = handle->data;
+  if (--seq->open_timers == 0 && seq->on_done)
+    seq->on_done(seq);
+}
+
+static void done(struct bm_sequence *seq) {
+  uv_close((uv_handle_t *)&seq->deadline, on_timer_closed);
+  uv_close((uv_handle_t *)&seq->poll, on_timer_closed);
+}
+
+/* The workers go back to the pool once they hold nothing of the cell
+ * (their reset answered), or are killed when the sequence failed. */
+static void release_roles(struct bm_sequence *seq, int failed) {
+  struct bm_worker **slots[] = {&seq->server, &seq->client, &seq->probe,
+                                &seq->connector};
+  for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++) {
+    struct bm_worker *w = *slots[i];
+    if (!w)
+      continue;
+    *slots[i] = NULL;
+    if (failed || seq->awaiting_exit)
+      bm_pool_discard(w);
+    else
+      bm_pool_release(w, 1);
+  }
+  seq->waiting_on = NULL;
+  seq->awaiting_exit = 0;
+}
+
+/* Waits until the inherit child is gone; abandons it after a deadline. */
+static void on_teardown_poll(uv_timer_t *timer);
+
+static void check_torn_down(struct bm_sequence *seq) {
+  if (!bm_seq_inherit_end(seq)) {
+    uv_timer_start(&seq->poll, on_teardown_poll, 1, 0);
+    return;
+  }
+  uv_timer_stop(&seq->deadline);
+  uv_timer_stop(&seq->poll);
+  seq->finishing = 0;
+  seq->after_teardown(seq);
+}
+
+static void on_teardown_poll(uv_timer_t *timer) {
+  check_torn_down(timer->data);
+}
+
+static void on_teardown_deadline(uv_timer_t *timer) {
+  struct bm_sequence *seq = timer->data;
+  bm_seq_inherit_abandon(seq);
+  check_torn_down(seq);
+}
+
+static void finish(struct bm_sequence *seq, int failed) {
+  seq->finishing = 1;
+  if (!seq->after_teardown)
+    seq->after_teardown = done;
+  uv_timer_stop(&seq->poll);
+  release_roles(seq, failed);
+  uv_timer_start(&seq->deadline, on_teardown_deadline,
+                 (uint64_t)seq->run->timeout_ms, 0);
+  check_torn_down(seq);
+}
+
+static void begin(struct bm_sequence *seq) {
+  seq->step = seq->request = seq->probe_index = 0;
+  seq->peer_port = seq->hijack_phase = seq->first_count = 0;
+  seq->finishing = seq->awaiting_exit = 0;
+  seq->after_teardown = NULL;
+  memset(&seq->child, 0, sizeof seq->child);
+  seq->hold_pipe = -1;
+  struct bm_error err =
+      bm_ports_take(seq->run->ports, seq->plan->proto, &seq->port);
+  if (err.code != 0) {
+    char why[96], error[64];
+    bm_error_describe(err, error, sizeof error);
+    snprintf(why, sizeof why, "no fresh port: %s", error);
+    bm_seq_fail(seq, 0, why);
+    return;
+  }
+  bm_seq_next_request(seq);
+}
+
+void bm_sequence_start(struct bm_sequence *seq) {
+  uv_loop_t *loop = seq->run->loop;
+  seq->server = seq->client = seq->probe = seq->connector = NULL;
+  seq->waiting_on = NULL;
+  seq->attempt = seq->aborted = 0;
+  uv_timer_init(loop, &seq->deadline);
+  uv_timer_init(loop, &seq->poll);
+  seq->deadline.data = seq->poll.data = seq;
+  seq->open_timers = 2;
+  seq->hold_pipe = -1;
+  /* A method this OS lacks, or a state its witness cannot see, needs no
+   * process to say so. */
+  const struct bm_spawn_method *spawn = seq->plan->spawn;
+  char why[160];
+  if (seq->plan->scenario->inherits && !bm_spawn_available(spawn)) {
+    snprintf(why, sizeof why, "spawn method %s: not available on this OS",
+             spawn->name);
+    bm_seq_unsupported(seq, why);
+  } else if (bm_step_find(seq->plan->kind, "BOUND") >= 0 &&
+             !seq->run->sees_bound[seq->plan->proto]) {
+    snprintf(why, sizeof why,
+             "the state witness cannot see BOUND here: this OS does not "
+             "list a %s socket that is bound and nothing more",
+             bm_proto_name(seq->plan->proto));
+    bm_seq_unsupported(seq, why);
+  } else {
+    begin(seq);
+  }
+}
+
+void bm_sequence_settle_unstarted(struct bm_sequence *seq, const char *why) {
+  bm_seq_settle(seq, BM_CELL_INVALID, why);
+}
+
+void bm_sequence_abort(struct bm_sequence *seq, const char *why) {
+  seq->aborted = 1;
+  bm_seq_fail(seq, 0, why);
+}

@@ -1,0 +1,88 @@
+/* One run of a state sequence on a fresh port (runner/plan.h): a server
+ * role, a client role, and after each probed state one probe per probe
+ * spec: a bind (bind scenario), or a second listener whose pull on new
+ * connections is counted (hijack). For an inherit cell the server starts a
+ * child and exits; the port's state and what the child holds are read
+ * before the probes, and the child is killed and reaped at the end,
+ * whatever happened.
+ *
+ * Every wait has a deadline. A sequence that missed one (or lost a role)
+ * runs once more from the start, on a new port with other workers, before
+ * its cells are recorded invalid with the reason: a machine that is busy
+ * is not a failed cell, and the retry is counted. A state the OS does not
+ * show is not retried: that is the OS's answer. */
+#ifndef BM_RUNNER_SEQUENCE_H
+#define BM_RUNNER_SEQUENCE_H
+
+#include "os/holder.h"
+#include "os/user.h"
+#include "role/protocol.h"
+#include "runner/plan.h"
+#include "runner/pool.h"
+#include "runner/ports.h"
+
+#include <uv.h>
+
+#define BM_HIJACK_CONNECTIONS 32
+
+/* What the sequences of a run share. */
+struct bm_run_context {
+  uv_loop_t *loop;
+  struct bm_pool *pool;
+  struct bm_ports *ports;
+  const struct bm_other_user *other_user;
+  const char *role_path;
+  int timeout_ms;
+  int verbose;
+  int retries; /* sequences run a second time */
+  /* Whether the witness can see the state BOUND (bm_witness_sees_bound),
+   * asked once per run. */
+  int sees_bound[BM_PROTO_COUNT];
+  /* What setting each option on a socket of its own gave, per protocol:
+   * options are checked once per run, not once per probe. */
+  struct bm_status option_checks[BM_PROTO_COUNT][64];
+  unsigned char option_checked[BM_PROTO_COUNT][64];
+};
+
+struct bm_sequence;
+typedef void (*bm_sequence_cb)(struct bm_sequence *seq);
+typedef void (*bm_reply_cb)(struct bm_sequence *seq, const struct bm_reply *r);
+
+struct bm_sequence {
+  const struct bm_sequence_plan *plan;
+  struct bm_cell *cells; /* bm_plan_cell_count of them, the run's memory */
+  struct bm_run_context *run;
+  bm_sequence_cb on_done;
+  void *data;
+
+  /* Private (runner/sequence*.c). */
+  struct bm_worker *server, *client, *probe, *connector;
+  struct bm_worker *waiting_on;
+  bm_reply_cb on_reply;
+  uv_timer_t deadline, poll;
+  int open_timers;
+  int step, request, probe_index, hijack_phase, first_count;
+  int port, peer_port;
+  int attempt;   /* 0, then 1 when it runs again */
+  int finishing; /* ending: no reply is awaited any more */
+  int aborted;   /* Ctrl-C: no second attempt */
+  uint64_t witness_since, poll_ms;
+  /* Inherit: the child the server leaves behind (pid 0 until the server
+   * names it, and again once it is reaped), and the write end of the pipe
+   * that is the child's input (-1: closed), so that the child ends with
+   * the harness however the harness ends. */
+  struct bm_holder_query child;
+  uv_file hold_pipe;
+  int awaiting_exit;
+  bm_sequence_cb after_teardown;
+};
+
+void bm_sequence_start(struct bm_sequence *seq);
+
+/* For a sequence that will not run: its cells, all invalid with `why`. */
+void bm_sequence_settle_unstarted(struct bm_sequence *seq, const char *why);
+
+/* Ends it now (Ctrl-C): its remaining cells become invalid, roles killed. */
+void bm_sequence_abort(struct bm_sequence *seq, const char *why);
+
+#endif
