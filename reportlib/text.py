@@ -116,9 +116,17 @@ def footnote_mark(number):
     return str(number).translate(SUPERSCRIPTS)
 
 
-def wrapped(text, indent):
+def fill(text, indent="", rest=None):
+    """Wrapped at WIDTH between words only: ids such as
+    windows-xp-sp3-blog stay whole."""
     return textwrap.fill(text, WIDTH, initial_indent=indent,
-                         subsequent_indent=indent + "  ")
+                         subsequent_indent=indent + "  " if rest is None
+                         else rest, break_on_hyphens=False,
+                         break_long_words=False)
+
+
+def wrapped(text, indent):
+    return fill(text, indent)
 
 
 # ---------------------------------------------------------------- the card
@@ -133,11 +141,9 @@ def card_text(found):
     under = " " * (2 + width + 2 + 7)
     for r in rows:
         detail = f": {r.detail}" if r.detail else ""
-        lines.append(textwrap.fill(
-            f"  {r.title.ljust(width)}  {r.answer.ljust(6)} {r.evidence}"
-            f"{detail}", WIDTH, subsequent_indent=under))
-        lines += [textwrap.fill(f"{under}{DIVERGENCE_MARK} {d}", WIDTH,
-                                subsequent_indent=under + "  ")
+        lines.append(fill(f"{r.title.ljust(width)}  {r.answer.ljust(6)} "
+                          f"{r.evidence}{detail}", "  ", under))
+        lines += [fill(f"{DIVERGENCE_MARK} {d}", under)
                   for d in r.disagreements]
     if found.tradeoff:
         lines.append(wrapped(f"trade-off: {found.tradeoff}", "  "))
@@ -202,8 +208,7 @@ def inheritance_section(result, references):
              "loop: held by the child (? = the OS does not say);\nthen the "
              "restart with each listener option")
     rows = inheritance.table_rows(table, entry_text)
-    notes = [textwrap.fill(line, 100, subsequent_indent="  ")
-             for line in inheritance.notes(table)]
+    notes = [fill(line) for line in inheritance.notes(table)]
     return "\n".join([title, "", text_table(INHERIT_HEADERS + table.options,
                                              rows), ""] + notes)
 

@@ -326,7 +326,13 @@ def cell_groups(result):
     groups = defaultdict(list)
     for key in result.cells:
         groups[group_of(key)].append(key)
-    return [(dict(group), groups[group])
+
+    def described(group):
+        # The fields that follow from the endpoints, from a cell of it.
+        cell = result.cells[groups[group][0]]
+        return {**dict(group), **{f: cell[f] for f in DERIVED_FIELDS
+                                  if f in cell}}
+    return [(described(group), groups[group])
             for group in sorted(groups, key=key_sort_order)]
 
 
