@@ -45,7 +45,8 @@ def parse_arguments(argv):
                              "with an earlier file of its platform)")
     parser.add_argument("--baseline", metavar="FILE",
                         help="with --check: compare outcomes with FILE, an "
-                             "earlier run of the same platform")
+                             "earlier run of the same platform (a "
+                             "directory: its file of that platform)")
     parser.add_argument("--html", metavar="PAGE",
                         help="write a self-contained HTML page")
     parser.add_argument("--png", metavar="PICTURE",
@@ -132,9 +133,7 @@ def run(args):
     if args.platform:
         return print_platform(args, validator)
     if args.check and args.baseline:
-        return baseline.run_check(load.load_result_file(args.baseline,
-                                                        validator),
-                                  args.files, validator)
+        return baseline.run_check(args.baseline, args.files, validator)
     paths = args.files or load.default_result_paths()
     if args.diff:
         print(diff.diff_text(*diff.sides(args.diff, paths, validator),
