@@ -147,12 +147,12 @@ def inherit_finding(result, option):
     refused = in_key_order(c for c in inheritable if c["outcome"] != "ok")
     if refused:
         spawns = listed(c["spawn"] for c in refused)
-        return Finding(NO, f"a child's inherited listener blocks it "
+        return Finding(NO, f"an inherited listener blocks it "
                            f"({refused[0]['outcome']}; {spawns}){fix}",
                        refused[0], result)
     leaked = [c for c in inheritable if c["witnessed_state"] == HIJACK_STATE]
     if leaked and option_shares(option):
-        return Finding(NO, "binds beside a child's inherited listener, "
+        return Finding(NO, "binds beside an inherited listener, "
                            f"which still takes connections{fix}",
                        leaked[0], result)
     return Finding(YES, "binds after the server's child started", None,

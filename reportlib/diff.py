@@ -99,8 +99,9 @@ def porting_lines(a, b):
     """The option A's card chose, asked again on B."""
     mine = card.family_card(a.family, a.files)
     theirs = card.family_card(b.family, b.files)
-    lines = [f"{a.name}: {card.heading(mine)}",
-             f"{b.name}: {card.heading(theirs)}"]
+    lines = [card.heading(c) if s.name == c.label
+             else f"{s.name}, {card.heading(c)}"
+             for s, c in ((a, mine), (b, theirs))]
     if mine.option is None or mine.option not in answers.options_of(
             b.family):
         return lines

@@ -191,7 +191,7 @@ def blog_table_text(table):
             "with the old one's option,\nas the same user. LISTEN, "
             "ESTABLISHED: a live listener (ok = it was bound over);\n"
             "FIN_WAIT_2, TIME_WAIT: only old connections (ok = the restart "
-            "binds)\n\n" + text_table(headers, rows) + "\n"
+            "binds)\n\n" + text_table(headers, rows) + "\n\n"
             + "\n".join(notes))
 
 
