@@ -55,16 +55,12 @@ def example(cell):
     return f"{answers.probe_text(cell)}, {cell['state']}"
 
 
-def key_of(cell):
-    return cell_key(cell)
-
-
 def disagreement(other, best):
     """One line where another source's answer differs from the best's, or
     None where it only did not try the cell that decides the best's."""
     decider = other if other.answer == NO else best
     if decider.cell is not None:
-        key = key_of(decider.cell)
+        key = cell_key(decider.cell)
         theirs = other.source.cells.get(key)
         ours = best.source.cells.get(key)
         if theirs and ours:

@@ -71,10 +71,6 @@ def option_shares(option):
     return bool(row and row.get("shares"))
 
 
-def option_row(option):
-    return vocabulary.row("options", option)
-
-
 # Evidence classes, strongest first: a run of this harness on the OS, a
 # published source (documentation, a blog, an OS's own tests), this
 # harness under an emulator (which applies its own rules).
