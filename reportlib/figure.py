@@ -77,8 +77,8 @@ def report_figure(files):
     key.legend(handles=patches, loc="upper left", fontsize=9,
                frameon=False, borderaxespad=0)
     key.text(0, 0, "\n".join(["TCP 0.0.0.0/0.0.0.0: the new server binds "
-                              "with the old one's option, as the same "
-                              "user. Sources:"] + notes),
+                              "with the old one's option,",
+                              "as the same user. Sources:"] + notes),
              transform=key.transAxes, va="bottom", fontsize=9)
     return figure
 
