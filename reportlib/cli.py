@@ -5,11 +5,14 @@ import os
 import sys
 from pathlib import Path
 
-from . import check, load, markdown, text, views
+import vocabulary
+
+from . import baseline, check, diff, load, markdown, text
 from .model import ReportError
+from .modules import require
 
 EXIT_USAGE = 2
-# Outputs that take every file; --platform takes one and prints it.
+# Outputs that take every file; --platform and --diff print their own.
 FILE_OUTPUTS = ("check", "html", "png", "readme")
 
 
@@ -30,11 +33,20 @@ def parse_arguments(argv):
                         help="print FILE's views for a terminal, marked "
                              "against the references among FILES")
     parser.add_argument("--all", action="store_true",
-                        help="with --platform: print every cell, grouped "
-                             "by scenario, proto, address and user")
+                        help="everything else: every platform file's "
+                             "tables; with --platform every cell; with "
+                             "--diff every differing cell")
+    parser.add_argument("--diff", nargs=2, metavar=("A", "B"),
+                        help="what differs from A to B, cell by cell: "
+                             "result files or OS family names")
     parser.add_argument("--check", action="store_true",
                         help="exit 1 when a measured file disagrees with "
-                             "its family's expectations")
+                             "its family's expectations (with --baseline: "
+                             "with an earlier file of its platform)")
+    parser.add_argument("--baseline", metavar="FILE",
+                        help="with --check: compare outcomes with FILE, an "
+                             "earlier run of the same platform (a "
+                             "directory: its file of that platform)")
     parser.add_argument("--html", metavar="PAGE",
                         help="write a self-contained HTML page")
     parser.add_argument("--png", metavar="PICTURE",
@@ -49,11 +61,19 @@ def parse_arguments(argv):
 
 def reject_mixed_outputs(args):
     others = [f"--{name}" for name in FILE_OUTPUTS if getattr(args, name)]
-    if args.platform and others:
-        raise ReportError("--platform prints one platform's tables; it does "
-                          f"not combine with {', '.join(others)}")
-    if args.all and not args.platform:
-        raise ReportError("--all goes with --platform FILE")
+    for single, what in (("platform", "one platform's tables"),
+                         ("diff", "what differs between two platforms")):
+        if getattr(args, single) and others:
+            raise ReportError(f"--{single} prints {what}; it does not "
+                              f"combine with {', '.join(others)}")
+    if args.platform and args.diff:
+        raise ReportError("--platform and --diff are two outputs: one at "
+                          "a time")
+    if args.all and (args.html or args.png or args.readme or args.check):
+        raise ReportError("--all goes with the printed report, --platform "
+                          "FILE or --diff A B")
+    if args.baseline and not args.check:
+        raise ReportError("--baseline goes with --check")
 
 
 def check_writable(path):
@@ -79,25 +99,25 @@ def write_output(path, data):
 
 def write_pictures(args, files):
     """--png and --html share one rendering of the picture."""
-    import matplotlib
+    matplotlib = require("matplotlib", "python3-matplotlib")
     matplotlib.use("Agg")
     from . import figure, page
 
-    references = views.References(files)
-    picture = figure.figure_png(figure.report_figure(files, references))
+    picture = figure.figure_png(figure.report_figure(files))
     if args.png:
         write_output(args.png, picture)
     if args.html:
-        write_output(args.html, page.report_html(files, picture))
+        main, cells = page.report_pages(files, picture, args.html)
+        write_output(page.cells_path(args.html), cells)
+        write_output(args.html, main)
 
 
 def print_platform(args, validator):
     target = load.load_result_file(args.platform, validator)
     paths = args.files or load.default_result_paths()
-    marks = views.References(load.load_references(paths, args.platform,
-                                                  validator))
+    references = load.load_references(paths, args.platform, validator)
     render = text.all_cells_text if args.all else text.platform_text
-    print(render(target, marks), end="")
+    print(render(target, references), end="")
     return 0
 
 
@@ -105,11 +125,21 @@ def run(args):
     for output in (args.html, args.png, args.readme):
         if output:
             check_writable(output)
+    if args.html:
+        require("jinja2", "python3-jinja2")
+    if args.png or args.html:
+        require("matplotlib", "python3-matplotlib")
     validator = load.load_validator()
     if args.platform:
         return print_platform(args, validator)
-    files = load.load_result_files(args.files or load.default_result_paths(),
-                                   validator)
+    if args.check and args.baseline:
+        return baseline.run_check(args.baseline, args.files, validator)
+    paths = args.files or load.default_result_paths()
+    if args.diff:
+        print(diff.diff_text(*diff.sides(args.diff, paths, validator),
+                             args.all), end="")
+        return 0
+    files = load.load_result_files(paths, validator)
     if args.png or args.html:
         write_pictures(args, files)
     if args.readme:
@@ -118,15 +148,16 @@ def run(args):
     if args.check:
         return check.run_check(files)
     if not (args.png or args.html or args.readme):
-        print(markdown.report_markdown(files), end="")
+        print(markdown.report_markdown(files, args.all), end="")
     return 0
 
 
 def main(argv=None):
     try:
         return run(parse_arguments(sys.argv[1:] if argv is None else argv))
-    except ReportError as error:
-        print(f"report.py: {error}", file=sys.stderr)
+    except (ReportError, vocabulary.VocabularyError) as error:
+        for line in str(error).splitlines():
+            print(f"report.py: {line}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         # The reader (e.g. head) has had enough: not an error. Point stdout

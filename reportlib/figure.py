@@ -1,130 +1,89 @@
-"""The picture (--png, and inlined in the HTML page): the blog's table as a
-colour grid, one small panel per platform, and under it the option pairs at
-LISTEN of each measured platform, for the same and another user."""
+"""The picture (--png, and in the HTML page): the blog's table at the best
+evidence, one panel per OS, options down and states across, each square
+coloured by consequence and labelled with its outcome and source."""
 
 import io
-import math
 
-from . import views
-from .model import (DIVERGENCE_MARK, OUTCOME_COLOURS, display_value,
-                    outcome_category, values_rank)
+from . import text, views
+from .consequence import COLOURS, LEGEND, consequence
+from .model import (DIVERGENCE_MARK, family_label, family_names,
+                    short_outcome, state_question)
 
-PANELS_PER_ROW = 4
-CATEGORIES = list(OUTCOME_COLOURS)
+CATEGORIES = list(COLOURS)
+PANEL_WIDTH, ROW_HEIGHT = 5.2, 0.55   # inches
 
 
-def colour_grid(axes, grid, rows, columns):
-    """Draw the grid's outcomes at the given rows and columns: one square
-    per cell, white lines between, first row on top."""
+def label(entry, footnotes):
+    if entry is None:
+        return "–"
+    mark = f" {DIVERGENCE_MARK}" if entry.others else ""
+    return (f"{short_outcome(entry.outcome)}"
+            f"{text.footnote_mark(footnotes[entry.source])}{mark}")
+
+
+def draw_panel(axes, family, rows, states, footnotes):
     from matplotlib.colors import ListedColormap
 
-    entries = [[grid.entry(row, column) for column in columns]
-               for row in rows]
-    values = [[CATEGORIES.index(outcome_category(e.outcome)) for e in line]
-              for line in entries]
-    colours = ListedColormap(list(OUTCOME_COLOURS.values()))
-    axes.pcolormesh(values, cmap=colours, vmin=0, vmax=len(CATEGORIES) - 1,
-                    edgecolors="white", linewidth=1)
+    values = [[CATEGORIES.index(consequence(
+        r.entries[s].cell if s in r.entries else None)) for s in states]
+        for r in rows]
+    axes.pcolormesh(values, cmap=ListedColormap(list(COLOURS.values())),
+                    vmin=0, vmax=len(CATEGORIES) - 1, edgecolors="white",
+                    linewidth=2)
     axes.invert_yaxis()
-    for y, line in enumerate(entries):
-        for x, entry in enumerate(line):
-            if entry.divergent:
-                axes.text(x + 0.5, y + 0.5, DIVERGENCE_MARK, ha="center",
-                          va="center", fontsize=9, fontweight="bold")
+    for y, r in enumerate(rows):
+        for x, state in enumerate(states):
+            axes.text(x + 0.5, y + 0.5, label(r.entries.get(state),
+                                              footnotes),
+                      ha="center", va="center", fontsize=10)
+    axes.set_xticks([x + 0.5 for x in range(len(states))],
+                    [f"{s}\n({state_question(s)})" for s in states],
+                    fontsize=9)
+    axes.xaxis.tick_top()
+    axes.set_yticks([y + 0.5 for y in range(len(rows))],
+                    [r.option for r in rows], fontsize=10)
     axes.tick_params(length=0)
+    axes.set_title(family_label(family), fontsize=12, fontweight="bold",
+                   loc="left")
 
 
-def label_axes(axes, rows, columns, show_rows, show_columns):
-    """Labels on the outer panels only: the panels share them."""
-    def labels(values):
-        return [" ".join(map(display_value, v)) for v in values]
-
-    axes.set_xticks([x + 0.5 for x in range(len(columns))]
-                    if show_columns else [],
-                    labels(columns) if show_columns else [],
-                    rotation=90, fontsize=7)
-    axes.set_yticks([y + 0.5 for y in range(len(rows))] if show_rows else [],
-                    labels(rows) if show_rows else [], fontsize=7)
-
-
-def panel_grid(subfigure, count):
-    """count axes, PANELS_PER_ROW to a row, each with whether it is on the
-    left edge and whether no panel is under it."""
-    columns = min(count, PANELS_PER_ROW)
-    rows = math.ceil(count / columns)
-    axes = subfigure.subplots(rows, columns, squeeze=False)
-    for spare in axes.flat[count:]:
-        spare.set_visible(False)
-    return [(a, i % columns == 0, i + columns >= count)
-            for i, a in enumerate(axes.flat[:count])]
-
-
-def union(grids, attribute, fields):
-    """The rows (or columns) of every grid, so that panels line up."""
-    values = {v for grid in grids for v in getattr(grid, attribute)}
-    return sorted(values, key=lambda v: values_rank(fields, v))
-
-
-def draw_panels(subfigure, panels, row_fields, column_fields, title):
-    """panels: (title, grid); all drawn on the same rows and columns."""
-    grids = [grid for _, grid in panels]
-    rows = union(grids, "rows", row_fields)
-    columns = union(grids, "columns", column_fields)
-    for (axes, left, bottom), (panel_title, grid) in zip(
-            panel_grid(subfigure, len(panels)), panels):
-        colour_grid(axes, grid, rows, columns)
-        label_axes(axes, rows, columns, left, bottom)
-        axes.set_title(panel_title, fontsize=8)
-    subfigure.suptitle(title, fontsize=10)
-
-
-def blog_panels(subfigure, files, references):
-    panels = [(f"{r.family_label}: {r.id}\n({r.kind})",
-               views.blog_grid(r, references)) for r in files]
-    draw_panels(subfigure, panels, views.BLOG_ROW_FIELDS, ("state",),
-                "The blog's table: TCP, new server = old server's option "
-                "and user; rows: family, option")
-
-
-def pair_panels(subfigure, measured, references):
-    panels = [(f"{r.id}: {user} user",
-               views.pair_grid(r, "LISTEN", user, references))
-              for r in measured for user in ("same", "other")]
-    draw_panels(subfigure, panels, ("listener_option",), ("probe_option",),
-                f"Option pairs at LISTEN, {views.DIGEST_ADDRESS}: listener "
-                "option down, probe option across")
-
-
-def legend(subfigure):
-    from matplotlib.patches import Patch
-    patches = [Patch(facecolor=colour, edgecolor="grey", label=name)
-               for name, colour in OUTCOME_COLOURS.items()]
-    subfigure.legend(handles=patches, loc="center", ncol=len(patches),
-                     fontsize=8, frameon=False)
-
-
-def report_figure(files, references):
+def report_figure(files):
     from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
 
-    measured = [r for r in files if not r.is_reference]
-    blog_rows = math.ceil(len(files) / PANELS_PER_ROW)
-    pair_rows = math.ceil(2 * len(measured) / PANELS_PER_ROW)
-    # Inches: the legend's strip, then per section its rows of panels and
-    # the room their labels take.
-    heights = [0.4, 2.2 * blog_rows + 1.4] \
-        + ([3 * pair_rows + 1.4] if measured else [])
-    figure = Figure(figsize=(3 * min(len(files), PANELS_PER_ROW) + 1.6,
-                             sum(heights)), layout="constrained")
-    legend_strip, blog, *pairs = figure.subfigures(
-        len(heights), 1, height_ratios=heights, squeeze=False).flat
-    legend(legend_strip)
-    blog_panels(blog, files, references)
-    for subfigure in pairs:
-        pair_panels(subfigure, measured, references)
+    table = views.best_table(files)
+    footnotes = {r: i for i, r in enumerate(table.sources, 1)}
+    panels = [(family, [r for r in table.rows if r.family == family])
+              for family in dict.fromkeys(r.family for r in table.rows)]
+    heights = [ROW_HEIGHT * len(rows) + 1.0 for _, rows in panels]
+    notes = [f"{text.footnote_mark(i)} {r.id} ({r.kind})"
+             for i, r in enumerate(table.sources, 1)]
+    missing = [family_label(f) for f in family_names()
+               if f not in {family for family, _ in panels}]
+    if missing:
+        notes.append(f"{', '.join(missing)}: no evidence yet")
+    legend_height = 0.22 * (len(COLOURS) + len(notes) + 3)
+    figure = Figure(figsize=(PANEL_WIDTH + 2.2,
+                             sum(heights) + legend_height + 0.1),
+                    layout="constrained")
+    axes = figure.subplots(len(panels) + 1, 1, squeeze=False,
+                           height_ratios=heights + [legend_height])[:, 0]
+    for panel, (family, rows) in zip(axes, panels):
+        draw_panel(panel, family, rows, table.states, footnotes)
+    key = axes[-1]
+    key.axis("off")
+    patches = [Patch(facecolor=COLOURS[name], edgecolor="grey",
+                     label=LEGEND[name]) for name in COLOURS]
+    key.legend(handles=patches, loc="upper left", fontsize=9,
+               frameon=False, borderaxespad=0)
+    key.text(0, 0, "\n".join(["TCP 0.0.0.0/0.0.0.0: the new server binds "
+                              "with the old one's option,",
+                              "as the same user. Sources:"] + notes),
+             transform=key.transAxes, va="bottom", fontsize=9)
     return figure
 
 
 def figure_png(figure):
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=100)
+    figure.savefig(buffer, format="png", dpi=110)
     return buffer.getvalue()

@@ -4,19 +4,30 @@ indexed by key. Every problem becomes a one-line ReportError."""
 import json
 from pathlib import Path
 
-from .model import (FAMILY_LABELS, ReportError, ResultFile, cell_key,
-                    describe_key)
+import vocabulary
+
+from .model import (ReportError, ResultFile, cell_key, describe_key,
+                    family_names, source_order)
+from .modules import require
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS_DIR = REPO / "results"
 SCHEMA_PATH = RESULTS_DIR / "schema.json"
+NOT_RESULTS = {SCHEMA_PATH, vocabulary.PATH}
+# The cell fields whose values must be names of the vocabulary.
+NAMED_FIELDS = {"state": "states", "listener_option": "options",
+                "probe_option": "options", "listener_endpoint": "endpoints",
+                "probe_endpoint": "endpoints"}
+# Lines of vocabulary problems shown at most, however large the file.
+MAX_PROBLEMS = 5
 
 
 def default_result_paths():
     # Hidden files are runs still being written (./matrix run writes
     # results/.run-PID.json, then renames it).
     paths = sorted(p for p in RESULTS_DIR.rglob("*.json")
-                   if p != SCHEMA_PATH and not p.name.startswith("."))
+                   if p.resolve() not in NOT_RESULTS
+                   and not p.name.startswith("."))
     if not paths:
         raise ReportError(f"no result files under {RESULTS_DIR}")
     return paths
@@ -82,12 +93,8 @@ def memoizing_properties_keyword():
 
 
 def load_validator():
-    # Imported here so that a machine without jsonschema gets one line.
-    try:
-        import jsonschema
-        from jsonschema import validators
-    except ImportError:
-        raise ReportError("python3-jsonschema is not installed") from None
+    jsonschema = require("jsonschema", "python3-jsonschema")
+    from jsonschema import validators
     draft = jsonschema.Draft202012Validator
     schema = read_json(SCHEMA_PATH)
     try:
@@ -133,8 +140,40 @@ def index_cells(path, cells):
     return by_key
 
 
+def vocabulary_problems(path, document):
+    """One line per unknown name (field and value), with the valid names:
+    a file of 15,000 cells with one wrong state is one line."""
+    known = {table: set(vocabulary.names(table))
+             for table in set(NAMED_FIELDS.values())}
+    found = {}  # (field, value) -> [first cell index, count]
+    for index, cell in enumerate(document["cells"]):
+        for field, table in NAMED_FIELDS.items():
+            value = cell.get(field)
+            if value not in known[table]:
+                found.setdefault((field, value), [index, 0])[1] += 1
+    problems = []
+    family = document["platform"]["family"]
+    if family not in family_names():
+        problems.append(f"{path}: platform.family {family!r} is not in the "
+                        f"vocabulary (valid: {', '.join(family_names())})")
+    for (field, value), (first, count) in found.items():
+        more = f" and {count - 1} more" if count > 1 else ""
+        problems.append(
+            f"{path}: cells[{first}]{more}: {field} {value!r} is not in the "
+            f"vocabulary (valid: "
+            f"{', '.join(vocabulary.names(NAMED_FIELDS[field]))})")
+    if len(problems) > MAX_PROBLEMS:
+        left = len(problems) - MAX_PROBLEMS
+        problems = problems[:MAX_PROBLEMS] + [
+            f"{path}: {left} more unknown names"]
+    return problems
+
+
 def checked_result(path, document, validator):
     check_against_schema(path, document, validator)
+    problems = vocabulary_problems(path, document)
+    if problems:
+        raise ReportError("\n".join(problems))
     return ResultFile(path, document["platform"], document.get("harness"),
                       index_cells(path, document["cells"]))
 
@@ -154,9 +193,9 @@ def reject_duplicate_ids(files):
 
 
 def column_order(result):
-    """Windows, Linux, BSD, macOS; in each, references before measurements."""
-    return (list(FAMILY_LABELS).index(result.family),
-            not result.is_reference, result.id)
+    """The vocabulary's OS families in order; in each, the strongest
+    evidence first."""
+    return (family_names().index(result.family), source_order(result))
 
 
 def unique_paths(paths):

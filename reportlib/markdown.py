@@ -1,14 +1,25 @@
-"""Markdown: the blog's table across platforms, then the verdict. Printed by
-report.py [FILES] and written into README.md between its markers."""
+"""Markdown: the answer cards, then the blog's table at the best evidence
+of each OS; with --all every platform file's tables. Printed by report.py
+[FILES] and written into README.md between its markers."""
 
 from pathlib import Path
 
-from . import inheritance, verdict, views
-from .model import (DIVERGENCE_MARK, FAMILY_LABELS, NOT_MEASURED,
-                    ReportError)
+from . import answers, card, inheritance, text, views
+from .consequence import QUESTIONS as COLUMN_QUESTIONS
+from .model import (DIVERGENCE_MARK, NOT_MEASURED, ReportError,
+                    family_label, state_question)
 
 README_BEGIN = "<!-- bindmatrix:table:begin -->"
 README_END = "<!-- bindmatrix:table:end -->"
+
+EVIDENCE_LEGEND = (
+    "Evidence: `measured` = this harness on that OS; `reference` = a "
+    "published source or an OS's own tests (the file's provenance says "
+    "which, per cell where it cites one); `emulated` = this harness under an "
+    "emulator such as Wine, which applies its own bind rules. Each answer "
+    "comes from a measured file of that OS, else its references, and an "
+    "emulation only where no reference speaks; `not measured` says the "
+    "answer is not this harness's, and `≠` names a source that disagrees.")
 
 COMPARISON_LEGEND = (
     "The blog's experiment, a restarted server: TCP, the new server binds "
@@ -18,11 +29,7 @@ COMPARISON_LEGEND = (
     "option, or the cell cannot run here (its file says why); `invalid` = "
     f"the state was not witnessed; `{NOT_MEASURED}` = not measured; "
     f"`{DIVERGENCE_MARK}` = a measured result that no reference of that OS "
-    "family gives. Columns are `reference` "
-    "(transcribed from a published source, see its file's provenance), "
-    "`measured` (this harness) or `emulated` (this harness under an "
-    "emulator such as Wine). `report.py --platform FILE` shows one "
-    "platform in full, `--html` every cell.")
+    "family gives.")
 
 
 def markdown_escape(text):
@@ -51,6 +58,62 @@ def entry_markdown(entry):
     mark = f" {DIVERGENCE_MARK}" if entry.divergent else ""
     return entry.outcome + mark
 
+
+# ---------------------------------------------------------------- cards
+
+def card_markdown(found):
+    lines = [f"#### {card.heading(found)}", ""]
+    rows = card.card_rows(found)
+    if rows:
+        body = [[r.title, f"**{r.answer}**",
+                 f"{r.evidence}" + (f": {r.detail}" if r.detail else "")
+                 + "".join(f"<br>{DIVERGENCE_MARK} {d}"
+                           for d in r.disagreements)]
+                for r in rows]
+        lines += [markdown_table(["question", "answer", "evidence"], body),
+                  ""]
+    if found.tradeoff:
+        lines += [f"Trade-off: {found.tradeoff}", ""]
+    return "\n".join(lines)
+
+
+def cards_markdown(files):
+    return "\n".join(card_markdown(c) for c in card.cards(files))
+
+
+# ---------------------------------------------------------------- main table
+
+def blog_markdown(table):
+    footnotes = {r: i for i, r in enumerate(table.sources, 1)}
+    headers = ["OS", "option"] + [
+        f"{s}<br>({state_question(s)})" for s in table.states]
+    rows, previous = [], None
+    for r in table.rows:
+        same = previous is not None and previous.family == r.family
+        rows.append(["" if same else family_label(r.family), r.option]
+                    + [text.blog_entry_text(r.entries.get(s), footnotes,
+                                            str)
+                       for s in table.states])
+        previous = r
+    notes = [f"{text.footnote_mark(i)} {r.id} ({r.kind})"
+             for i, r in enumerate(table.sources, 1)]
+    divergent = [f"- {DIVERGENCE_MARK} {line}"
+                 for line in views.divergences(table)]
+    return (markdown_table(headers, rows) + "\n\nSources: "
+            + "; ".join(notes) + "."
+            + ("\n\nOther sources disagree:\n\n" + "\n".join(divergent)
+               if divergent else ""))
+
+
+def question_legend(states):
+    """Which question each column asks, from the vocabulary."""
+    return " ".join(
+        f"{', '.join(s for s in states if state_question(s) == q)} ask the "
+        f"{q} question: {what}." for q, what in COLUMN_QUESTIONS.items()
+        if any(state_question(s) == q for s in states))
+
+
+# ---------------------------------------------------------------- --all
 
 def platform_header(result):
     # <br>: GitHub renders it, and narrow columns keep the table readable.
@@ -85,39 +148,51 @@ def inheritance_markdown(files, references):
             + "\n\n".join(sections) + "\n\n")
 
 
-VERDICT_HEADERS = ["platform", "listener option", "restart-safe",
-                   "hijack-safe: other user", "hijack-safe: same user"]
+ANSWER_HEADERS = ["platform", "listener option"] + [
+    answers.TITLES[q] for q in answers.QUESTIONS]
 
 
-def verdict_rows(result, verdicts, finding_cell=str):
-    """One row per listener option; the platform named on the first."""
-    return [[result.label if i == 0 else "", v.option]
-            + [finding_cell(f) for f in v.findings]
-            for i, v in enumerate(verdicts)]
+def answer_rows(result, finding_cell=lambda f: f"{f.answer}: {f.detail}"):
+    """Every option of one file, each question from that file alone."""
+    rows = []
+    for option in answers.options_of(result.family):
+        found = [answers.finding(result, option, q)
+                 for q in answers.QUESTIONS]
+        if any(found):
+            rows.append([result.label if not rows else "", option] + [
+                finding_cell(f) if f else NOT_MEASURED for f in found])
+    return rows
 
 
-def family_verdict_markdown(family, members):
-    verdicts = {r.id: verdict.platform_verdicts(r) for r in members}
-    rows = [row for r in members for row in verdict_rows(r, verdicts[r.id])]
-    advice = "\n".join(f"- {r.id}: {verdict.recommendation(verdicts[r.id])}"
-                       for r in members)
-    return (f"#### {FAMILY_LABELS[family]}\n\n"
-            f"{markdown_table(VERDICT_HEADERS, rows)}\n\n"
-            f"Recommended listener option:\n\n{advice}\n")
+def answers_markdown(files):
+    rows = [row for result in files for row in answer_rows(result)]
+    return markdown_table(ANSWER_HEADERS, rows)
 
 
-def verdict_markdown(files):
-    sections = [family_verdict_markdown(family, members)
-                for family, members in views.by_family(files)]
-    return verdict.LEGEND + "\n\n" + "\n".join(sections)
-
-
-def report_markdown(files):
+def everything_markdown(files):
     references = views.References(files)
-    return (f"### The blog's table on every platform\n\n{COMPARISON_LEGEND}"
+    return (f"### The blog's table in every file\n\n{COMPARISON_LEGEND}"
             f"\n\n{comparison_markdown(files, references)}\n\n"
             f"{inheritance_markdown(files, references)}"
-            f"### Verdict\n\n{verdict_markdown(files)}")
+            "### Each file's answers, option by option\n\n"
+            f"{answers_markdown(files)}\n")
+
+
+def report_markdown(files, every=False):
+    table = views.best_table(files)
+    text_ = (f"### What to set: the answer per OS\n\n{EVIDENCE_LEGEND}\n\n"
+             f"{cards_markdown(files)}\n"
+             "### The blog's table, at the best evidence per OS\n\n"
+             "TCP at 0.0.0.0/0.0.0.0: the new server binds with the old "
+             "one's option, as the same user. "
+             f"{question_legend(table.states)}\n\n"
+             f"{blog_markdown(table)}\n\n")
+    if every:
+        return text_ + everything_markdown(files)
+    return text_ + ("Everything else is one step away: `report.py --all` "
+                    "(every file's tables), `report.py --platform FILE` "
+                    "(one platform), `report.py --diff linux windows`, "
+                    "`report.py --html PAGE` (every cell).\n")
 
 
 # ---------------------------------------------------------------- README

@@ -1,87 +1,85 @@
-"""The vocabulary of result files: cells, their keys, the orders they read
-in, the platforms they come from and how outcomes are shown."""
+"""Result files as the report sees them: cells keyed by the vocabulary's
+cell key, ordered as the vocabulary orders names, and the evidence class
+of the file they come from. Names and orders are never restated here: they
+come from results/vocabulary.json (the `vocabulary` package)."""
 
 import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import vocabulary
+
 
 class ReportError(Exception):
-    """A problem the user can fix: printed as one line, exit status 2."""
+    """A problem the user can fix: printed as one line per problem, exit
+    status 2."""
 
 
-# What a run observed or a transcriber remarked. Every other field of a cell
-# says which cell it is, so new scenario fields become key fields unasked.
-MEASURED_FIELDS = frozenset({
-    "witnessed_state", "outcome", "os_error", "reason", "note",
-    # the hijack scenario: did the second listen() work, and which
-    # listener did new connections reach?
-    "listen_outcome", "reached", "connections",
-    # the inherit scenario: what the child the server left behind was seen
-    # to hold (null: the OS did not say)
-    "child_holds_listener", "child_holds_loop"})
-
-# Key fields come in this order; any other key field follows, by name.
-KEY_FIELD_ORDER = ("scenario", "proto", "family", "listener_endpoint",
-                   "probe_endpoint", "listener_addr", "probe_addr", "v6only",
-                   "listener_option", "probe_option", "probe_user", "state")
-
-OPTION_ORDER = ("default", "SO_REUSEADDR", "SO_REUSEPORT",
-                "SO_EXCLUSIVEADDRUSE", "SO_REUSEADDR+SO_REUSEPORT",
-                "SO_REUSEPORT_LB", "uv_tcp_bind")
-# How the inherit scenario's server starts its child: Unix's, then
-# Windows'.
-SPAWN_ORDER = ("fork-exec", "posix_spawn", "uv_spawn", "CreateProcess-inherit",
-               "CreateProcess-noinherit")
-# The life of the old connection: the active close (the server closes
-# first), then the passive close. UDP sockets are only ever BOUND; CLOSED
-# is an inherit cell's port once nothing kept it.
-STATE_ORDER = ("BOUND", "LISTEN", "ESTABLISHED", "ESTABLISHED_NO_LISTENER",
-               "FIN_WAIT_1", "FIN_WAIT_2", "CLOSING", "TIME_WAIT",
-               "CLOSE_WAIT", "LAST_ACK", "CLOSED")
-
-# Which addresses a socket bound to each endpoint holds, per IP version:
-# "*" for all of them. The schema's endpoint names are this table's keys.
-ENDPOINT_ADDRESSES = {
-    "0.0.0.0": {"ipv4": "*"},
-    "127.0.0.1": {"ipv4": "127.0.0.1"},
-    "[::]": {"ipv6": "*"},  # IPV6_V6ONLY on
-    "[::1]": {"ipv6": "::1"},
-    "[::]dual": {"ipv4": "*", "ipv6": "*"},  # IPV6_V6ONLY off
-    "[::ffff:127.0.0.1]": {"ipv4": "127.0.0.1"},
+# Which vocabulary table orders the values of each cell field. cloexec is
+# a boolean: the listener that leaks first, then the fix.
+FIELD_TABLES = {
+    "scenario": "scenarios", "proto": "protos", "family": "cell_families",
+    "listener_endpoint": "endpoints", "probe_endpoint": "endpoints",
+    "listener_option": "options", "probe_option": "options",
+    "probe_user": "users", "state": "states", "spawn": "spawns",
 }
-
-# Known values sort in this order; others follow alphabetically.
-VALUE_ORDER = {
-    field: {value: rank for rank, value in enumerate(values)}
-    for field, values in {
-        "scenario": ("bind", "hijack", "inherit"),
-        "proto": ("tcp", "udp"),
-        "family": ("ipv4", "ipv6", "dualstack", "mixed"),
-        "listener_endpoint": tuple(ENDPOINT_ADDRESSES),
-        "probe_endpoint": tuple(ENDPOINT_ADDRESSES),
-        "listener_addr": ("wildcard", "specific", "v4mapped"),
-        "probe_addr": ("wildcard", "specific", "v4mapped"),
-        "v6only": (None, False, True),
-        "listener_option": OPTION_ORDER,
-        "probe_option": OPTION_ORDER,
-        "probe_user": ("same", "other"),
-        "state": STATE_ORDER,
-        # a listener that leaks first, then the fix
-        "cloexec": (False, True),
-        "spawn": SPAWN_ORDER,
-    }.items()}
-
-# OS families in column order, with the names people use for them.
-FAMILY_LABELS = {"windows": "Windows", "linux": "Linux", "bsd": "BSD",
-                 "darwin": "macOS"}
-
-# Such outcomes say nothing about the OS's bind rules.
-NOT_EVIDENCE = frozenset({"invalid", "unsupported"})
+BOOLEAN_ORDER = (False, True)
 
 
-@dataclass(frozen=True)
+@functools.lru_cache(maxsize=None)
+def value_order(field):
+    """value -> rank for one cell field, in the vocabulary's order."""
+    if field == "cloexec":
+        return {value: rank for rank, value in enumerate(BOOLEAN_ORDER)}
+    table = FIELD_TABLES.get(field)
+    return {name: rank for rank, name in
+            enumerate(vocabulary.names(table))} if table else {}
+
+
+def cell_key(cell):
+    return vocabulary.cell_key(cell)
+
+
+def family_label(family):
+    row = vocabulary.row("os_families", family)
+    return row["label"] if row else family
+
+
+def family_names():
+    return vocabulary.names("os_families")
+
+
+@functools.lru_cache(maxsize=None)
+def endpoint_holds(endpoint):
+    """Which addresses a socket on the endpoint holds, per IP version
+    ("*": all of them)."""
+    return vocabulary.row("endpoints", endpoint)["holds"]
+
+
+@functools.lru_cache(maxsize=None)
+def state_question(state):
+    """hijack or restart: the question a cell in this state asks."""
+    row = vocabulary.row("states", state)
+    return row["question"] if row else None
+
+
+@functools.lru_cache(maxsize=None)
+def option_shares(option):
+    """Whether sockets with this option ask to share a port."""
+    row = vocabulary.row("options", option)
+    return bool(row and row.get("shares"))
+
+
+# Evidence classes, strongest first: a run of this harness on the OS, a
+# published source (documentation, a blog, an OS's own tests), this
+# harness under an emulator (which applies its own rules).
+MEASURED, REFERENCE, EMULATED = "measured", "reference", "emulated"
+EVIDENCE_ORDER = (MEASURED, REFERENCE, EMULATED)
+
+
+# eq=False: a file is itself, hashed by identity (its cells are dicts).
+@dataclass(frozen=True, eq=False)
 class ResultFile:
     path: Path
     platform: dict
@@ -98,49 +96,66 @@ class ResultFile:
 
     @property
     def family_label(self):
-        return FAMILY_LABELS[self.family]
+        return family_label(self.family)
 
     @property
     def is_reference(self):
         return self.platform["source"] == "reference"
 
     @property
-    def kind(self):
-        """reference, measured or emulated: wine-8.0."""
-        if self.is_reference:
-            return "reference"
+    def evidence(self):
+        """measured, reference or emulated. A file about an emulator is
+        emulated evidence, whether this harness ran under it or a source
+        describes it: it says what the emulator does, not the OS."""
         if self.platform.get("emulation"):
+            return EMULATED
+        return REFERENCE if self.is_reference else MEASURED
+
+    @property
+    def kind(self):
+        """e.g. reference, measured, emulated: wine-8.0."""
+        if self.evidence == EMULATED:
             return f"emulated: {self.platform['emulation']}"
-        return "measured"
+        return self.evidence
+
+    @property
+    def name(self):
+        """What the report calls the file in a sentence: an emulation by
+        its emulator (wine-8.0), everything else by its platform id."""
+        return self.platform.get("emulation") or self.id
 
     @property
     def label(self):
         return f"{self.id} ({self.kind})"
 
+    @functools.cached_property
+    def by_listener_option(self):
+        """listener option -> its cells: every question asks one option."""
+        groups = {}
+        for cell in self.cells.values():
+            groups.setdefault(cell["listener_option"], []).append(cell)
+        return groups
+
+
+def source_order(result):
+    """Strongest evidence first; within a class, files that cite a source
+    per cell (an OS's conformance tests) and then the larger files (the
+    systematic sources) first."""
+    cited = any("provenance" in cell for cell in result.cells.values())
+    return (EVIDENCE_ORDER.index(result.evidence), not cited,
+            -len(result.cells), result.id)
+
 
 # ---------------------------------------------------------------- keys
 
 def key_field_rank(field):
-    order = KEY_FIELD_ORDER.index(field) if field in KEY_FIELD_ORDER \
-        else len(KEY_FIELD_ORDER)
-    return (order, field)
-
-
-@functools.lru_cache(maxsize=None)
-def key_fields(field_names):
-    """The key fields among a cell's field names, in key field order.
-    Cached: a file's cells have a handful of field sets between them."""
-    return tuple(sorted((f for f in field_names if f not in MEASURED_FIELDS),
-                        key=key_field_rank))
-
-
-def cell_key(cell):
-    """The cell's identity: its non-measured fields, in key field order."""
-    return tuple((field, cell[field]) for field in key_fields(tuple(cell)))
+    fields = vocabulary.cell_key_fields()
+    return (fields.index(field), field) if field in fields \
+        else (len(fields), field)
 
 
 def value_rank(field, value):
-    rank = VALUE_ORDER.get(field, {}).get(value)
+    rank = value_order(field).get(value)
     return (0, rank, "") if rank is not None else (1, 0, json.dumps(value))
 
 
@@ -174,24 +189,19 @@ def address_of(cell):
     return f"{cell['listener_endpoint']}/{cell['probe_endpoint']}"
 
 
+def listed(values):
+    return ", ".join(dict.fromkeys(values))
+
+
 # ---------------------------------------------------------------- outcomes
 
 NOT_MEASURED = "–"
 DIVERGENCE_MARK = "≠"
+# Such outcomes say nothing about the OS's bind rules.
+NOT_EVIDENCE = frozenset({"invalid", "unsupported"})
 
-# One colour per kind of outcome, shared by the HTML page and the picture.
-OUTCOME_COLOURS = {
-    "ok": "#4caf50",
-    "EADDRINUSE": "#e53935",
-    "EACCES": "#fb8c00",
-    "other error": "#8e24aa",
-    "unsupported": "#cfd8dc",
-    "invalid": "#fdd835",
-    "not measured": "#f4f4f4",
-}
-
-# Narrow spellings for terminal grids, so that a row fits in 100 columns
-# (INUSE is what Microsoft's tables call EADDRINUSE).
+# Narrow spellings for terminal grids (INUSE is what Microsoft's tables
+# call EADDRINUSE).
 SHORT_OUTCOMES = {"EADDRINUSE": "INUSE", "EACCES": "ACCES",
                   "unsupported": "n/a"}
 
@@ -201,13 +211,6 @@ def short_legend(reasons):
     unsupported."""
     return ("INUSE = EADDRINUSE, ACCES = EACCES, n/a = unsupported "
             f"({reasons}), {NOT_MEASURED} = not measured")
-
-
-def outcome_category(outcome):
-    """The colour class of an outcome (None: not measured)."""
-    if outcome is None:
-        return "not measured"
-    return outcome if outcome in OUTCOME_COLOURS else "other error"
 
 
 def short_outcome(outcome):

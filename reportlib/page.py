@@ -1,326 +1,286 @@
-"""The HTML page (--html): one self-contained file with the verdict, the
-blog's table across platforms, the heatmap, and per platform the hijack
-digest, the option-pair matrices and every cell. Every cell is a coloured
-square with a tooltip, grouped in collapsed <details>, so that 15,000 cells
-stay a page one can read."""
+"""The HTML pages (--html PAGE): PAGE opens with the answer cards and the
+blog's table at the best evidence per OS, everything else in collapsed
+sections; every cell of every file is on a page of its own beside it
+(PAGE-cells.html), so that the first stays small. Both are rendered from
+the jinja2 templates in reportlib/templates; this module only prepares
+what they show."""
 
 import base64
-import html
-import re
+import struct
+from pathlib import Path
 
-from . import inheritance, markdown, text, verdict, views
-from .model import (DIVERGENCE_MARK, FAMILY_LABELS, NOT_MEASURED,
-                    OUTCOME_COLOURS, address_of, outcome_category, plural,
-                    short_legend, short_outcome)
+from . import answers, card, inheritance, markdown, text, views
+from .consequence import COLOURS, LEGEND, consequence
+from .model import (DIVERGENCE_MARK, NOT_MEASURED, address_of,
+                    family_label, plural, short_outcome, state_question)
+from .modules import require
 
-STYLE = """
-body { font-family: system-ui, sans-serif; margin: 1.5em; color: #222;
-       max-width: 110em; }
-h2 { border-bottom: 1px solid #ccc; margin-top: 2em; }
-table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 12px; }
-th, td { border: 1px solid #ccc; padding: 2px 6px; text-align: left; }
-th { background: #f0f0f0; }
-td.o { text-align: center; white-space: nowrap; }
-td.d { outline: 3px solid #000; outline-offset: -3px; font-weight: bold; }
-th.v { writing-mode: vertical-rl; transform: rotate(180deg);
-       white-space: nowrap; vertical-align: bottom; }
-p.note { max-width: 60em; }
-img { max-width: 100%; border: 1px solid #ccc; }
-.wide { overflow-x: auto; }
-.matrices { display: flex; flex-wrap: wrap; gap: 0 2em;
-            align-items: flex-start; }
-.matrices h4 { margin: 0.5em 0 0; }
-details { margin: 0.3em 0 0.3em 1em; }
-summary { cursor: pointer; }
-table.cells td { width: 8px; height: 11px; padding: 0; border: 1px solid #fff;
-                 font-size: 8px; text-align: center; }
-table.cells th { font-size: 9px; padding: 0 1px; font-weight: normal; }
-table.cells td.s { border-left: 3px solid #fff; }
-td.yes { background: #c8e6c9; } td.no { background: #ffcdd2; }
-td.shared { background: #ffe0b2; }
-td.not-measured, td.unsupported { background: #eceff1; }
-"""
-
-# Outcome classes are short: the page has one per cell.
-OUTCOME_CLASS = {name: f"k{i}" for i, name in enumerate(OUTCOME_COLOURS)}
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 # Hijack cells show which listener new connections reached.
 REACHED_GLYPH = {"first": "1", "second": "2", "both": "12", "none": "0"}
+ANSWER_CONSEQUENCE = {answers.YES: "good", answers.NO: "bad",
+                      answers.SHARED: "shared", "?": "not-measured"}
 
 
-def esc(value):
-    return html.escape(str(value))
+def cells_path(page):
+    page = Path(page)
+    return page.with_name(f"{page.stem}-cells{page.suffix or '.html'}")
 
 
-def prose(text):
-    """Legend text: its Markdown `code` spans become <code>."""
-    return re.sub(r"`([^`]*)`", r"<code>\1</code>", esc(text))
+def environment():
+    jinja2 = require("jinja2", "python3-jinja2")
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True, trim_blocks=True, lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined)
 
 
-def outcome_styles():
-    return "\n".join(f".{OUTCOME_CLASS[name]} {{ background: {colour}; }}"
-                     for name, colour in OUTCOME_COLOURS.items())
+def png_size(data):
+    return struct.unpack(">II", data[16:24])
 
 
-def outcome_classes(entry):
-    """The outcome's colour, and a frame where it differs from the
-    references."""
-    return [OUTCOME_CLASS[outcome_category(entry.outcome)]] + (
-        ["d"] if entry.divergent else [])
+# ---------------------------------------------------------------- cards
+
+def card_view(found):
+    rows = [dict(title=r.title, answer=r.answer, detail=r.detail,
+                 evidence=r.evidence, disagreements=r.disagreements,
+                 consequence=ANSWER_CONSEQUENCE[r.answer])
+            for r in card.card_rows(found)]
+    return dict(family=found.family, label=found.label, option=found.option,
+                rows=rows, tradeoff=found.tradeoff)
 
 
-class Html(str):
-    """Markup already made, which table() puts in as it is."""
+# ---------------------------------------------------------------- tables
+
+def outcome_cell(cell, shown, title=""):
+    return dict(text=shown, title=title,
+                consequence=consequence(cell).replace(" ", "-"))
 
 
-def table(headers, rows):
-    """A plain table of texts (escaped here) and Html cells."""
-    def cell(content):
-        return content if isinstance(content, Html) else \
-            f"<td>{esc(content)}</td>"
-    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(cell(c) for c in row) + "</tr>"
-                   for row in rows)
-    return f"<table><tr>{head}</tr>{body}</table>"
+def blog_view(table):
+    footnotes = {r: i for i, r in enumerate(table.sources, 1)}
+    families = []
+    for row in table.rows:
+        entries = []
+        for state in table.states:
+            entry = row.entries.get(state)
+            if entry is None:
+                entries.append(outcome_cell(None, NOT_MEASURED,
+                                            "not measured"))
+                continue
+            others = "; ".join(f"{r.name}: {o}" for r, o in entry.others)
+            title = f"{entry.outcome} ({entry.source.id})" + (
+                f"; {DIVERGENCE_MARK} {others}" if others else "")
+            entries.append(outcome_cell(
+                entry.cell, text.blog_entry_text(entry, footnotes), title))
+        if not families or families[-1][0] != family_label(row.family):
+            families.append((family_label(row.family), []))
+        families[-1][1].append(dict(option=row.option, entries=entries))
+    return dict(states=table.states, families=families,
+                questions={s: state_question(s) for s in table.states},
+                sources=[f"{text.footnote_mark(i)} {r.id} ({r.kind})"
+                         for i, r in enumerate(table.sources, 1)],
+                divergences=views.divergences(table))
 
 
-def outcome_td(entry, text):
-    classes = " ".join(["o"] + outcome_classes(entry))
-    return Html(f'<td class="{classes}">{esc(text)}</td>')
+def grid_cell(entry):
+    if entry.cell is None:
+        return outcome_cell(None, NOT_MEASURED)
+    return outcome_cell(entry.cell, markdown.entry_markdown(entry))
 
 
-# ---------------------------------------------------------------- verdict
-
-def answer_td(finding):
-    css = finding.answer.replace(" ", "-")
-    return Html(f'<td class="{css}">{esc(finding)}</td>')
-
-
-def verdict_html(files):
-    sections = []
-    for family, members in views.by_family(files):
-        rows, advice = [], []
-        for result in members:
-            verdicts = verdict.platform_verdicts(result)
-            rows += markdown.verdict_rows(result, verdicts, answer_td)
-            advice.append(f"<li>{esc(result.id)}: "
-                          f"{esc(verdict.recommendation(verdicts))}</li>")
-        sections.append(f"<h3>{FAMILY_LABELS[family]}</h3>"
-                        + table(markdown.VERDICT_HEADERS, rows)
-                        + "<p>Recommended listener option:</p>"
-                        f"<ul>{''.join(advice)}</ul>")
-    return f'<p class="note">{prose(verdict.LEGEND)}</p>' + "".join(sections)
-
-
-# ---------------------------------------------------------------- comparison
-
-def comparison_html(files, references):
+def comparison_view(files, references):
     grid = views.comparison_grid(files, references)
-    top = ['<th colspan="3"></th>'] + [
-        f'<th colspan="{len(members)}">{FAMILY_LABELS[family]}</th>'
-        for family, members in views.by_family(files)]
-    by_id = {r.id: r for r in files}
-    second = [f"<th>{esc(h)}</th>" for h in ("family", "option", "state")] + [
-        f"<th>{esc(c[0])}<br><small>{esc(by_id[c[0]].kind)}</small></th>"
-        for c in grid.columns]
-    body = []
-    for row, labels in zip(grid.rows, views.row_labels(grid)):
-        outcomes = [grid.entry(row, column) for column in grid.columns]
-        body.append("<tr>" + "".join(f"<td>{esc(t)}</td>" for t in labels)
-                    + "".join(outcome_td(e, markdown.entry_markdown(e))
-                              for e in outcomes) + "</tr>")
-    return (f'<p class="note">{prose(markdown.COMPARISON_LEGEND)}</p>'
-            f'<div class="wide"><table><tr>{"".join(top)}</tr>'
-            f'<tr>{"".join(second)}</tr>{"".join(body)}</table></div>')
+    headers = ["family", "option", "state"] + [
+        f"{c[0]} ({r.kind})" for c in grid.columns
+        for r in files if r.id == c[0]]
+    rows = [labels + [grid_cell(grid.entry(row, column))
+                      for column in grid.columns]
+            for row, labels in zip(grid.rows, views.row_labels(grid))]
+    return dict(headers=headers, rows=rows)
 
 
-# ---------------------------------------------------------------- inheritance
-
-def inheritance_html(files, references):
-    sections = []
-    for result in files:
-        found = inheritance.inheritance(result, references)
-        if found is not None:
-            rows = inheritance.table_rows(
-                found, lambda e: outcome_td(e, markdown.entry_markdown(e)))
-            sections.append(
-                f"<h3>{esc(result.label)}</h3>"
-                + table(inheritance.HEADERS + found.options, rows)
-                + "".join(f"<p>{esc(line)}</p>"
-                          for line in inheritance.notes(found)))
-    if not sections:
-        return ""
-    return ("<h2>Inherited listeners</h2>"
-            f'<p class="note">{prose(inheritance.LEGEND)}</p>'
-            + "".join(sections))
+def answers_view(files):
+    rows = [row for result in files for row in markdown.answer_rows(result)]
+    return dict(headers=markdown.ANSWER_HEADERS, rows=rows)
 
 
-# ---------------------------------------------------------------- a platform
+# ---------------------------------------------------------------- platforms
 
-def hijack_html(result):
+def section(title, notes=(), headers=None, rows=()):
+    return dict(title=title, notes=list(notes), headers=headers,
+                rows=list(rows))
+
+
+def inheritance_section(result, references):
+    found = inheritance.inheritance(result, references)
+    if found is None:
+        return None
+    rows = inheritance.table_rows(found, lambda e: grid_cell(e))
+    return section("Inherited listeners", [inheritance.LEGEND]
+                   + inheritance.notes(found),
+                   inheritance.HEADERS + found.options, rows)
+
+
+def hijack_section(result):
     digest = views.hijack_digest(result)
     if not digest.measured:
-        return ""
-    rows = text.hijack_rows(digest.successes)
-    return (f"<h3>Hijack at {views.DIGEST_ADDRESS}</h3><p>A second process "
-            "binds and listens over a live listener. "
-            f"{esc(text.got_in_line(digest))}.</p>"
-            + (table(text.HIJACK_HEADERS, rows) if rows else ""))
+        return None
+    return section(f"Hijack at {views.DIGEST_ADDRESS}",
+                   ["A second process binds and listens over a live "
+                    f"listener. {text.got_in_line(digest)}."],
+                   text.HIJACK_HEADERS if digest.successes else None,
+                   text.hijack_rows(digest.successes))
 
 
-def matrix_html(grid, title):
-    """An option-pair matrix, probe option names written upwards."""
-    head = "<th>listener ↓ probe →</th>" + "".join(
-        f'<th class="v">{esc(column[0])}</th>' for column in grid.columns)
-    body = "".join(
-        f"<tr><td>{esc(row[0])}</td>" + "".join(
-            outcome_td(entry, short_outcome(entry.outcome or NOT_MEASURED))
-            for entry in (grid.entry(row, c) for c in grid.columns))
-        + "</tr>" for row in grid.rows)
-    return (f"<div><h4>{esc(title)}</h4><table><tr>{head}</tr>{body}"
-            "</table></div>")
+def pair_sections(result, references):
+    sections = []
+    for state in views.PAIR_STATES:
+        for user in ("same", "other"):
+            grid = views.pair_grid(result, state, user, references)
+            if grid.rows:
+                rows = [[row[0]] + [
+                    outcome_cell(grid.entry(row, c).cell, short_outcome(
+                        grid.entry(row, c).outcome or NOT_MEASURED))
+                    for c in grid.columns] for row in grid.rows]
+                sections.append(section(
+                    f"Option pairs at {views.DIGEST_ADDRESS}, {state}, "
+                    f"{user} user", ["Listener option down, probe option "
+                                     "across."],
+                    ["listener ↓ probe →"] + [c[0] for c in grid.columns],
+                    rows))
+    return sections
 
 
-def pairs_html(result, references):
-    shown = [matrix_html(grid, f"{state}, {user} user")
-             for state in views.PAIR_STATES for user in ("same", "other")
-             for grid in [views.pair_grid(result, state, user, references)]
-             if grid.rows]
-    if not shown:
-        return ""
-    return (f"<h3>Option pairs at {views.DIGEST_ADDRESS}</h3><p>Listener "
-            "option down, probe option across. "
-            f"{esc(short_legend('reasons below'))}.</p>"
-            f'<div class="matrices">{"".join(shown)}</div>')
+def reasons_section(result):
+    reasons = views.reason_counts(result)
+    if not reasons:
+        return None
+    return section("Cells with a reason", [
+        f"{n} × {outcome}: {reason}"
+        for (outcome, reason), n in reasons.items()])
 
 
-def cell_tooltip(cell, entry):
-    text = (f"{cell['listener_option']} → {cell['probe_option']}, "
-            f"{cell['state']}: {cell['outcome']}")
+def platform_view(result, references):
+    sections = [inheritance_section(result, references),
+                hijack_section(result)] \
+        + pair_sections(result, references) + [reasons_section(result)]
+    return dict(id=result.id, label=result.label,
+                summary=views.summary_line(result),
+                sections=[s for s in sections if s])
+
+
+def source_view(result):
+    provenance = result.platform.get("provenance") or {}
+    what = provenance.get("document") or (
+        f"this harness {result.harness['version']} on "
+        f"{result.platform['os']} {result.platform['release']}")
+    return dict(id=result.id, kind=result.kind, what=what,
+                url=provenance.get("url"))
+
+
+# ---------------------------------------------------------------- every cell
+
+def cell_tooltip(cell):
+    text_ = (f"{cell['listener_option']} → {cell['probe_option']}, "
+             f"{cell['state']}: {cell['outcome']}")
     if cell["os_error"] is not None:
-        text += f" ({cell['os_error']})"
+        text_ += f" ({cell['os_error']})"
     if cell.get("listen_outcome"):
-        text += f"; listen {cell['listen_outcome']}"
+        text_ += f"; listen {cell['listen_outcome']}"
     if cell.get("reached"):
-        text += f"; reached {cell['reached']} of {cell['connections']}"
+        text_ += f"; reached {cell['reached']} of {cell['connections']}"
     if "child_holds_listener" in cell:
-        text += (f"; child holds listener "
-                 f"{inheritance.HOLDS[cell['child_holds_listener']]}, loop "
-                 f"{inheritance.HOLDS[cell['child_holds_loop']]}")
-    if cell["outcome"] == "invalid" and cell.get("reason"):
-        text += f"; {cell['reason']}"
-    return text + (f" {DIVERGENCE_MARK} references" if entry.divergent
-                   else "")
+        text_ += (f"; child holds listener "
+                  f"{inheritance.HOLDS[cell['child_holds_listener']]}, loop "
+                  f"{inheritance.HOLDS[cell['child_holds_loop']]}")
+    if cell["outcome"] in ("invalid", "unsupported") and cell.get("reason"):
+        text_ += f"; {cell['reason']}"
+    provenance = cell.get("provenance")
+    if provenance:
+        text_ += (f"; {provenance['repository']} {provenance['path']}:"
+                  f"{provenance['line']}")
+    return text_
 
 
-def cell_td(entry, starts_block):
-    # s: a wider gap before the first probe column of each state.
-    css = " ".join(outcome_classes(entry) + (["s"] if starts_block else []))
-    if entry.cell is None:
-        return f'<td class="{css}" title="not measured"></td>'
-    glyph = REACHED_GLYPH.get(entry.cell.get("reached"), "")
-    return (f'<td class="{css}" title="{esc(cell_tooltip(entry.cell, entry))}"'
-            f">{glyph}</td>")
-
-
-def group_html(result, group, keys, references):
+def group_view(result, group, keys, references):
     """One group as rows of listener options, and per state a block of
     probe-option columns (numbered as the rows)."""
     grid = views.group_grid(result, keys, references,
                             column_fields=("state", "probe_option"))
     states = list(dict.fromkeys(c[0] for c in grid.columns))
     numbers = {row[0]: str(i) for i, row in enumerate(grid.rows, 1)}
-    # <wbr>: a long state name may wrap over its narrow block.
-    top = "<th></th>" + "".join(
-        f'<th colspan="{sum(c[0] == s for c in grid.columns)}">'
-        f'{esc(s).replace("_", "_<wbr>")}</th>' for s in states)
-    second = "<th></th>" + "".join(
-        f"<th>{esc(numbers.get(c[1], c[1]))}</th>" for c in grid.columns)
-    block_starts = [i > 0 and column[0] != grid.columns[i - 1][0]
-                    for i, column in enumerate(grid.columns)]
-    body = "".join(
-        f"<tr><th>{numbers[row[0]]} {esc(row[0])}</th>" + "".join(
-            cell_td(grid.entry(row, column), starts)
-            for column, starts in zip(grid.columns, block_starts)) + "</tr>"
-        for row in grid.rows)
-    return (f"<div><h4>{esc(views.group_title(group))}</h4>"
-            f'<table class="cells"><tr>{top}</tr><tr>{second}</tr>{body}'
-            "</table></div>")
+    starts = [i > 0 and column[0] != grid.columns[i - 1][0]
+              for i, column in enumerate(grid.columns)]
+    rows = []
+    for row in grid.rows:
+        cells = []
+        for column, start in zip(grid.columns, starts):
+            cell = grid.entry(row, column).cell
+            cells.append(dict(
+                consequence=consequence(cell).replace(" ", "-"),
+                starts=start,
+                title=cell_tooltip(cell) if cell else "not measured",
+                glyph=REACHED_GLYPH.get(cell.get("reached"), "")
+                if cell else ""))
+        rows.append(dict(label=f"{numbers[row[0]]} {row[0]}", cells=cells))
+    return dict(title=views.group_title(group), rows=rows,
+                states=[dict(name=s, span=sum(c[0] == s
+                                              for c in grid.columns))
+                        for s in states],
+                numbers=[numbers.get(c[1], c[1]) for c in grid.columns])
 
 
-def outcome_summary(result, keys):
-    counts = views.outcome_counts(result.cells[k] for k in keys)
-    return ", ".join(f"{n} {outcome}" for outcome, n in counts.items())
-
-
-def all_cells_html(result, references):
-    """Every cell, in <details> per scenario and proto, then per address."""
-    sections = {}
+def cells_view(result, references):
+    """Every cell, in sections per scenario and proto, then address."""
+    outer = {}
     for group, keys in views.cell_groups(result):
-        outer = f"{group['scenario']} {group['proto']}"
+        title = f"{group['scenario']} {group['proto']}"
         address = f"{address_of(group)} ({group['family']})"
-        grids, cell_keys = sections.setdefault(outer, {}).setdefault(
+        grids, cell_keys = outer.setdefault(title, {}).setdefault(
             address, ([], []))
-        grids.append(group_html(result, group, keys, references))
+        grids.append(group_view(result, group, keys, references))
         cell_keys += keys
-    parts = []
-    for outer, addresses in sections.items():
-        inner = "".join(
-            f"<details><summary>{esc(address)}: "
-            f"{esc(outcome_summary(result, keys))}</summary>"
-            f'<div class="matrices">{"".join(grids)}</div></details>'
-            for address, (grids, keys) in addresses.items())
-        parts.append(f"<details><summary>{esc(outer)}: "
-                     f"{plural(len(addresses), 'address pair')}</summary>"
-                     f"{inner}</details>")
-    return (f"<details><summary>Every cell ({len(result.cells)}), by "
-            "scenario, proto, address and user</summary><p>Rows: listener "
-            "option; columns: per state, the probe options, numbered as "
-            "the rows. Hover a square for its cell. In hijack cells, 1, 2 "
-            "or 12: which listener new connections reached.</p>"
-            + "".join(parts) + "</details>")
+    sections = [dict(title=f"{title}: "
+                     f"{plural(len(addresses), 'address pair')}",
+                     addresses=[dict(
+                         title=f"{address}: " + ", ".join(
+                             f"{n} {o}" for o, n in views.outcome_counts(
+                                 result.cells[k] for k in keys).items()),
+                         grids=grids)
+                         for address, (grids, keys) in addresses.items()])
+                for title, addresses in outer.items()]
+    return dict(id=result.id, label=result.label,
+                summary=views.summary_line(result), sections=sections)
 
 
-def reasons_html(result):
-    reasons = views.reason_counts(result)
-    if not reasons:
-        return ""
-    items = "".join(f"<li>{n} × {esc(outcome)}: {esc(reason)}</li>"
-                    for (outcome, reason), n in reasons.items())
-    return f"<p>Cells with a reason:</p><ul>{items}</ul>"
+# ---------------------------------------------------------------- pages
+
+def common():
+    return dict(colours=COLOURS, consequences=LEGEND)
 
 
-def platform_html(result, references):
-    return (f'<h2 id="{esc(result.id)}">{esc(result.label)}</h2>'
-            f"<p>{esc(views.summary_line(result))}</p>"
-            + hijack_html(result) + pairs_html(result, references)
-            + reasons_html(result) + all_cells_html(result, references))
-
-
-def report_html(files, picture_png):
+def report_pages(files, picture_png, page_path):
+    """(main page, cells page) as text."""
+    env = environment()
     references = views.References(files)
-    picture = base64.b64encode(picture_png).decode("ascii")
-    contents = " · ".join(f'<a href="#{esc(r.id)}">{esc(r.id)}</a>'
-                          for r in files)
-    legend = "".join(
-        f'<span class="{OUTCOME_CLASS[name]}" style="padding:0 0.6em; '
-        f'border:1px solid #ccc">{esc(name)}</span> '
-        for name in OUTCOME_COLOURS)
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>bindmatrix results</title>
-<style>{STYLE}{outcome_styles()}</style></head>
-<body>
-<h1>bindmatrix: can a restarted server bind() its port again?</h1>
-<p>Colours: {legend}</p>
-<p>Platforms: {contents}</p>
-<h2>The blog's table on every platform</h2>
-{comparison_html(files, references)}
-{inheritance_html(files, references)}
-<h2>Heatmap</h2>
-<img alt="bind() outcomes of the blog's table on every platform"
- src="data:image/png;base64,{picture}">
-<h2>Verdict</h2>
-{verdict_html(files)}
-{"".join(platform_html(r, references) for r in files)}
-</body></html>
-"""
+    width, height = png_size(picture_png)
+    table = views.best_table(files)
+    main = env.get_template("index.html.j2").render(
+        title="bindmatrix: which listener option to set, per OS",
+        cards=[card_view(c) for c in card.cards(files)],
+        blog=blog_view(table),
+        questions=markdown.question_legend(table.states),
+        cells_page=cells_path(page_path).name,
+        picture=dict(data=base64.b64encode(picture_png).decode("ascii"),
+                     width=width, height=height),
+        comparison=comparison_view(files, references),
+        answers=answers_view(files),
+        platforms=[platform_view(r, references) for r in files],
+        sources=[source_view(r) for r in files],
+        **common())
+    cells = env.get_template("cells.html.j2").render(
+        title="bindmatrix: every cell", main_page=Path(page_path).name,
+        platforms=[cells_view(r, references) for r in files], **common())
+    return main, cells
+

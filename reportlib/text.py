@@ -6,9 +6,12 @@ option-pair matrices with numbered columns."""
 import re
 import textwrap
 
-from . import inheritance, views
-from .model import (DIVERGENCE_MARK, NOT_MEASURED, short_legend,
-                    short_outcome, sorted_values)
+from . import card, inheritance, views
+from .model import (DIVERGENCE_MARK, NOT_MEASURED, family_label,
+                    short_legend, short_outcome, sorted_values)
+
+WIDTH = 100
+SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 HEADER_BREAK = re.compile(r"[^_+ ]*[_+ ]|[^_+ ]+$")
 REACHED = {"first": "first only", "second": "second only", "both": "both",
@@ -91,6 +94,8 @@ def numbered_matrix_text(grid, corner):
 # ---------------------------------------------------------------- sections
 
 def platform_heading(result):
+    """What the file is, first as its OS family and evidence class: an
+    emulator reports a Windows of its own choosing."""
     platform = result.platform
     where = " ".join(str(platform[f]) for f in ("os", "release", "arch")
                      if platform.get(f))
@@ -99,18 +104,95 @@ def platform_heading(result):
                f"libuv {result.harness['libuv']}")
     else:
         how = platform["provenance"]["document"]
-    return f"{result.label}: {where}; {how}"
+    if result.evidence == "emulated":
+        return (f"{result.family_label} under {platform['emulation']} "
+                f"(emulated: the emulator applies its own bind rules), "
+                f"{result.id}; it reports {where}; {how}")
+    return f"{result.family_label}, {result.id} ({result.kind}): {where}; " \
+        f"{how}"
 
 
-def blog_section(result, references, unavailable):
-    grid = views.drop_options(views.blog_grid(result, references),
-                              unavailable)
-    if not grid.rows:
-        return "Restart: no cell of the blog's experiment here."
-    return ("Restart, the blog's table: TCP; the new server binds with the "
-            "old one's option,\nas the same user, at ipv4 = 0.0.0.0/0.0.0.0, "
-            "ipv6 = [::]/[::] (IPv6-only)\n\n"
-            + grid_text(grid, ("family", "option")))
+def footnote_mark(number):
+    return str(number).translate(SUPERSCRIPTS)
+
+
+def fill(text, indent="", rest=None):
+    """Wrapped at WIDTH between words only: ids such as
+    windows-xp-sp3-blog stay whole."""
+    return textwrap.fill(text, WIDTH, initial_indent=indent,
+                         subsequent_indent=indent + "  " if rest is None
+                         else rest, break_on_hyphens=False,
+                         break_long_words=False)
+
+
+def wrapped(text, indent):
+    return fill(text, indent)
+
+
+# ---------------------------------------------------------------- the card
+
+def card_text(found):
+    """The answer card: the option, one line per question with its
+    evidence, the disagreements under it, the trade-off."""
+    lines = [card.heading(found)]
+    rows = card.card_rows(found)
+    width = max((len(r.title) for r in rows), default=0)
+    # Wrapped lines start under the evidence.
+    under = " " * (2 + width + 2 + 7)
+    for r in rows:
+        detail = f": {r.detail}" if r.detail else ""
+        lines.append(fill(f"{r.title.ljust(width)}  {r.answer.ljust(6)} "
+                          f"{r.evidence}{detail}", "  ", under))
+        lines += [fill(f"{DIVERGENCE_MARK} {d}", under)
+                  for d in r.disagreements]
+    if found.tradeoff:
+        lines.append(wrapped(f"trade-off: {found.tradeoff}", "  "))
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- main table
+
+def blog_entry_text(entry, footnotes, spell=short_outcome):
+    if entry is None:
+        return NOT_MEASURED
+    mark = f" {DIVERGENCE_MARK}" if entry.others else ""
+    return f"{spell(entry.outcome)}{footnote_mark(footnotes[entry.source])}" \
+        + mark
+
+
+def footnote_lines(table):
+    return [f"{footnote_mark(i)} {r.id} ({r.kind})"
+            for i, r in enumerate(table.sources, 1)]
+
+
+def blog_table_text(table):
+    if not table.rows:
+        return "The blog's table: no cell of its experiment here."
+    footnotes = {r: i for i, r in enumerate(table.sources, 1)}
+    with_source = any(r.label for r in table.rows)
+    headers = ["OS", "option"] + (["from"] if with_source else []) \
+        + table.states
+    rows, previous = [], None
+    for r in table.rows:
+        same_family = previous is not None and previous.family == r.family
+        same_option = same_family and previous.option == r.option
+        labels = ["" if same_family else family_label(r.family),
+                  "" if same_option else r.option]
+        rows.append(labels + ([r.label] if with_source else [])
+                    + [blog_entry_text(r.entries.get(s), footnotes)
+                       for s in table.states])
+        previous = r
+    notes = footnote_lines(table)
+    divergent = views.divergences(table)
+    if divergent:
+        notes.append(f"{DIVERGENCE_MARK} other sources disagree:")
+        notes += [wrapped(line, "  ") for line in divergent]
+    return ("The blog's table: TCP, 0.0.0.0/0.0.0.0; the new server binds "
+            "with the old one's option,\nas the same user. LISTEN, "
+            "ESTABLISHED: a live listener (ok = it was bound over);\n"
+            "FIN_WAIT_2, TIME_WAIT: only old connections (ok = the restart "
+            "binds)\n\n" + text_table(headers, rows) + "\n\n"
+            + "\n".join(notes))
 
 
 # Short headers: a table of five options stays within 100 columns.
@@ -126,8 +208,7 @@ def inheritance_section(result, references):
              "loop: held by the child (? = the OS does not say);\nthen the "
              "restart with each listener option")
     rows = inheritance.table_rows(table, entry_text)
-    notes = [textwrap.fill(line, 100, subsequent_indent="  ")
-             for line in inheritance.notes(table)]
+    notes = [fill(line) for line in inheritance.notes(table)]
     return "\n".join([title, "", text_table(INHERIT_HEADERS + table.options,
                                              rows), ""] + notes)
 
@@ -190,10 +271,18 @@ def footer(result, unavailable):
     return "\n".join(lines)
 
 
-def platform_text(result, references):
+def platform_text(result, reference_files):
+    """What ./matrix run prints: the answer card of the file's OS (from
+    the file and its family's references), the blog's table beside the
+    references, then the detail."""
+    references = views.References(reference_files)
     unavailable = views.unavailable_options(result)
+    found = card.family_card(result.family, [result] + [
+        r for r in reference_files if r.family == result.family])
     sections = [platform_heading(result),
-                blog_section(result, references, unavailable),
+                card_text(found),
+                blog_table_text(views.platform_table(result,
+                                                     reference_files)),
                 inheritance_section(result, references),
                 hijack_section(result),
                 pairs_section(result, references, unavailable),
@@ -201,8 +290,9 @@ def platform_text(result, references):
     return "\n\n".join(sections) + "\n"
 
 
-def all_cells_text(result, references):
+def all_cells_text(result, reference_files):
     """Every cell: one table per group, option pairs down, states across."""
+    references = views.References(reference_files)
     sections = [platform_heading(result)]
     for group, keys in views.cell_groups(result):
         grid = views.group_grid(result, keys, references)

@@ -6,14 +6,20 @@ format these."""
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from .model import (FAMILY_LABELS, NOT_EVIDENCE, address_of,
-                    display_value, key_sort_order, values_rank)
+import vocabulary
 
-# The blog's experiment, a restarted server: TCP, the same option and user
-# as the old server, both on the wildcard address.
+from . import answers
+from .model import (NOT_EVIDENCE, address_of, display_value, family_label,
+                    family_names, key_sort_order, source_order, values_rank)
+
+# The comparison of every platform file (--all): the blog's experiment at
+# both IP versions.
 BLOG_ADDRESSES = ("0.0.0.0/0.0.0.0", "[::]/[::]")
+# The main table: the blog's own columns, the hijack question then the
+# restart question, at the blog's address.
+BLOG_STATES = ("LISTEN", "ESTABLISHED") + answers.RESTART_STATES
 # The address pair of the hijack digest and the option-pair matrices.
-DIGEST_ADDRESS = "0.0.0.0/0.0.0.0"
+DIGEST_ADDRESS = answers.RESTART_ADDRESS
 PAIR_STATES = ("LISTEN", "TIME_WAIT")
 OPTION_FIELDS = ("listener_option", "probe_option")
 # --all: one grid per group, option pairs against states inside it.
@@ -112,11 +118,129 @@ def drop_options(grid, options):
 def by_family(files):
     """(OS family, its files) in column order, for the families present."""
     return [(family, [r for r in files if r.family == family])
-            for family in FAMILY_LABELS
+            for family in family_names()
             if any(r.family == family for r in files)]
 
 
-# ---------------------------------------------------------------- the blog
+# ---------------------------------------------------------------- main table
+
+@dataclass(frozen=True)
+class BlogEntry:
+    """The main table's value: a cell of the strongest source that has
+    one, and the other sources that give another outcome."""
+    cell: dict
+    source: object       # ResultFile
+    others: tuple        # (ResultFile, outcome) that disagree
+
+    @property
+    def outcome(self):
+        return self.cell["outcome"]
+
+
+@dataclass(frozen=True)
+class BlogRow:
+    family: str
+    option: str
+    label: str           # which sources the row reads ("" for the best)
+    entries: dict        # state -> BlogEntry
+
+
+@dataclass(frozen=True)
+class BlogTable:
+    states: list
+    rows: list
+    sources: list        # every source an entry shows, for the footnotes
+
+
+def main_options(family):
+    """The blog's rows: the default and each single socket option."""
+    return [option for option in answers.options_of(family)
+            if len(vocabulary.row("options", option)["sets"][family]) <= 1]
+
+
+def blog_key(option, state):
+    return vocabulary.cell_key({
+        "scenario": "bind", "proto": "tcp", "probe_user": "same",
+        "listener_endpoint": "0.0.0.0", "probe_endpoint": "0.0.0.0",
+        "listener_option": option, "probe_option": option, "state": state})
+
+
+def blog_entry(key, readers, everyone):
+    """From the first reader with evidence (else the first with the cell),
+    marked with every other source whose evidence differs."""
+    having = [r for r in readers if key in r.cells]
+    if not having:
+        return None
+    shown = next((r for r in having
+                  if r.cells[key]["outcome"] not in NOT_EVIDENCE), having[0])
+    cell = shown.cells[key]
+    others = tuple((r, r.cells[key]["outcome"]) for r in everyone
+                   if r is not shown and key in r.cells
+                   and r.cells[key]["outcome"] not in NOT_EVIDENCE
+                   and cell["outcome"] not in NOT_EVIDENCE
+                   and r.cells[key]["outcome"] != cell["outcome"])
+    return BlogEntry(cell, shown, others)
+
+
+def blog_table(row_groups):
+    """row_groups: (family, label, readers, everyone): per main option of
+    the family, one row from readers (strongest first), marked against
+    everyone. Rows and columns without a single entry are left out."""
+    rows = []
+    for family, label, readers, everyone in row_groups:
+        readers = sorted(readers, key=source_order)
+        for option in main_options(family):
+            entries = {state: entry for state in BLOG_STATES
+                       for entry in [blog_entry(blog_key(option, state),
+                                                readers, everyone)]
+                       if entry}
+            if entries:
+                rows.append(BlogRow(family, option, label, entries))
+    states = [s for s in BLOG_STATES if any(s in r.entries for r in rows)]
+    sources = list(dict.fromkeys(
+        r.entries[s].source for r in rows for s in states
+        if s in r.entries))
+    return BlogTable(states, rows, sources)
+
+
+def best_table(files):
+    """The main table: per OS family one row per option, each value from
+    the best evidence of that family."""
+    return blog_table([(family, "", members, members)
+                       for family, members in by_family(files)])
+
+
+def platform_table(target, references):
+    """--platform: the file's rows, each beside its family's references."""
+    mine = [r for r in references if r.family == target.family]
+    groups = [(target.family, target.name, [target], [target] + mine)]
+    if mine:
+        groups.append((target.family, "references", mine, [target] + mine))
+    table = blog_table(groups)
+    # An option's rows together: the file's, then the references'.
+    order = main_options(target.family)
+    rows = sorted(table.rows, key=lambda r: order.index(r.option))
+    return BlogTable(table.states, rows, table.sources)
+
+
+def divergences(table):
+    """One line per marked place (OS, option, state), once: what the shown
+    source gives, then the others."""
+    lines = {}
+    for row in table.rows:
+        for state in table.states:
+            entry = row.entries.get(state)
+            place = (row.family, row.option, state)
+            if entry and entry.others and place not in lines:
+                others = ", ".join(f"{r.name} {outcome}"
+                                   for r, outcome in entry.others)
+                lines[place] = (f"{family_label(row.family)} {row.option} "
+                                f"{state}: {entry.source.name} "
+                                f"{entry.outcome}; {others}")
+    return list(lines.values())
+
+
+# ---------------------------------------------------------------- every file
 
 def is_blog_cell(cell):
     return (cell["scenario"] == "bind" and cell["proto"] == "tcp"
@@ -126,12 +250,6 @@ def is_blog_cell(cell):
 
 
 BLOG_ROW_FIELDS = ("family", "listener_option")
-
-
-def blog_grid(result, references):
-    """One platform like the blog's table: options down, states across."""
-    return pivot(result, select(result, is_blog_cell), BLOG_ROW_FIELDS,
-                 ("state",), references)
 
 
 def comparison_grid(files, references):
@@ -208,7 +326,13 @@ def cell_groups(result):
     groups = defaultdict(list)
     for key in result.cells:
         groups[group_of(key)].append(key)
-    return [(dict(group), groups[group])
+
+    def described(group):
+        # The fields that follow from the endpoints, from a cell of it.
+        cell = result.cells[groups[group][0]]
+        return {**dict(group), **{f: cell[f] for f in DERIVED_FIELDS
+                                  if f in cell}}
+    return [(described(group), groups[group])
             for group in sorted(groups, key=key_sort_order)]
 
 

@@ -25,8 +25,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from reportlib import (check, cli, inheritance, load, markdown,  # noqa: E402
-                       model, verdict, views)
+from reportlib import (answers, card, check, cli, inheritance,  # noqa: E402
+                       load, markdown, model, views)
+import vocabulary  # noqa: E402
 
 DATA = REPO / "tests" / "data"
 BAD = DATA / "bad"
@@ -145,27 +146,94 @@ def set_outcome(document, outcome, **fields):
         cell["os_error"] = None if outcome == "ok" else 98
 
 
-# ---------------------------------------------------------------- cell keys
+# ---------------------------------------------------------------- vocabulary
 
-def test_cell_key_drops_measured_fields_and_orders_key_fields():
-    cell = {"spawn": "fork", "outcome": "ok", "state": "LISTEN",
-            "cloexec": False, "note": "n", "probe_user": "same",
-            "scenario": "hijack", "os_error": None, "v6only": None,
-            "family": "ipv4", "reason": "r", "probe_addr": "wildcard",
-            "witnessed_state": "LISTEN", "proto": "tcp",
-            "listener_option": "default", "probe_option": "default",
-            "listener_addr": "wildcard", "listener_endpoint": "0.0.0.0",
-            "probe_endpoint": "0.0.0.0", "listen_outcome": "ok",
-            "reached": "both", "connections": 32,
-            "child_holds_listener": True, "child_holds_loop": None}
+def test_cell_key_is_the_vocabularys():
+    cell = json.loads(LINUX.read_text())["cells"][-1]
     fields = [field for field, _ in model.cell_key(cell)]
-    assert fields == list(model.KEY_FIELD_ORDER) + ["cloexec", "spawn"]
+    assert fields == [f for f in vocabulary.cell_key_fields() if f in cell]
+    assert "outcome" not in fields and "family" not in fields
 
 
-def test_schema_knows_the_same_endpoints_as_the_report():
-    schema = json.loads((REPO / "results" / "schema.json").read_text())
-    endpoints = schema["$defs"]["endpoint"]["enum"]
-    assert endpoints == list(model.ENDPOINT_ADDRESSES)
+def test_reportlib_restates_no_vocabulary_table():
+    for name in ("OPTION_ORDER", "STATE_ORDER", "SPAWN_ORDER",
+                 "ENDPOINT_ADDRESSES", "FAMILY_LABELS", "KEY_FIELD_ORDER"):
+        assert not hasattr(model, name), name
+    assert [model.family_label(f) for f in model.family_names()] == [
+        row["label"] for row in vocabulary.rows("os_families")]
+
+
+def with_names(document, **names):
+    """Every cell renamed (field=value), as a file of another vocabulary."""
+    for cell in document["cells"]:
+        cell.update(names)
+
+
+def test_unknown_names_are_one_line_each_listing_the_valid_ones(capsys,
+                                                               tmp_path):
+    bad = copy_with(tmp_path, LINUX, "names.json", lambda d: (
+        with_names(d, state="SYN_SENT"),
+        d["cells"][3].update(listener_option="SO_BOGUS")))
+    code, out, err = run(capsys, bad)
+    assert (code, out) == (2, "")
+    lines = err.splitlines()
+    assert len(lines) == 2 and all(line.startswith("report.py: ")
+                                   for line in lines)
+    states = ", ".join(vocabulary.names("states"))
+    assert lines[0].endswith(f"cells[0] and 93 more: state 'SYN_SENT' is "
+                             f"not in the vocabulary (valid: {states})")
+    assert "cells[3]: listener_option 'SO_BOGUS'" in lines[1]
+    assert ", ".join(vocabulary.names("options")) in lines[1]
+
+
+def test_unknown_names_stay_a_few_lines_whatever_the_input(capsys, tmp_path):
+    def many(document):
+        for index, cell in enumerate(document["cells"]):
+            cell["state"] = f"STATE_{index}"
+    code, _, err = run(capsys, copy_with(tmp_path, LINUX, "many.json", many))
+    assert code == 2
+    assert len(err.splitlines()) == load.MAX_PROBLEMS + 1
+    assert err.splitlines()[-1].endswith("89 more unknown names")
+
+
+def test_schema_takes_runtime_options_and_per_cell_provenance():
+    validator = load.load_validator()
+    document = json.loads(BLOG_XP.read_text())
+    cell = dict(document["cells"][0], listener_option="go:net.Listen",
+                probe_option="node:net.createServer", state="BOUND",
+                probe_endpoint="[::ffff:0.0.0.0]", provenance={
+                    "repository": "wine-mirror/wine",
+                    "path": "dlls/ws2_32/tests/sock.c", "version": "wine-9.0",
+                    "function": "test_reuseaddr", "line": 2345})
+    document["cells"].append(cell)
+    assert validator.is_valid(document)
+    cell["provenance"].pop("line")
+    assert not validator.is_valid(document)
+    cell["provenance"]["line"] = 2345
+    cell["listener_option"] = "net.Listen"
+    assert not validator.is_valid(document)
+
+
+def test_the_vocabularys_newer_names_load(tmp_path):
+    cell = dict(json.loads(BLOG_XP.read_text())["cells"][0], state="BOUND",
+                probe_endpoint="[::ffff:0.0.0.0]", probe_addr="v4mapped")
+    changed = loaded(copy_with(tmp_path, BLOG_XP, "new.json",
+                               lambda d: d["cells"].append(cell)))
+    assert len(changed.cells) == 13
+
+
+@pytest.mark.parametrize("argv, module, package", [
+    (["--html", "page.html"], "jinja2", "python3-jinja2"),
+    (["--png", "picture.png"], "matplotlib", "python3-matplotlib"),
+    ([], "jsonschema", "python3-jsonschema"),
+])
+def test_a_missing_module_names_its_package_and_python(capsys, tmp_path,
+                                                       monkeypatch, argv,
+                                                       module, package):
+    monkeypatch.setitem(sys.modules, module, None)
+    argv = [str(tmp_path / a) if "." in a else a for a in argv]
+    assert_one_line_error(*run(capsys, *argv, WINE), f"module {module}",
+                          f"apt-get install {package}", "/usr/bin/python3")
 
 
 # ---------------------------------------------------------------- bad input
@@ -186,7 +254,8 @@ def test_bad_result_file_is_one_line_exit_2(capsys, name, fragment):
     (lambda d: d["cells"][0].pop("probe_endpoint"),
      "cells[0]: 'probe_endpoint' is a required property"),
     (lambda d: d["cells"][0].update(listener_endpoint="10.0.0.1"),
-     "cells[0].listener_endpoint: '10.0.0.1' is not one of"),
+     "cells[0]: listener_endpoint '10.0.0.1' is not in the vocabulary "
+     "(valid: 0.0.0.0, 127.0.0.1"),
     (lambda d: cells_where(d, scenario="hijack")[0].pop("reached"),
      "'reached' is a required property"),
     (lambda d: cells_where(d, scenario="hijack")[0].update(reached="most"),
@@ -235,7 +304,9 @@ def test_unwritable_output_fails_before_the_work(capsys, tmp_path, output,
 
 
 @pytest.mark.parametrize("argv, fragment", [
-    (["--all", LINUX], "--all goes with --platform FILE"),
+    (["--all", "--check", LINUX], "--all goes with the printed report"),
+    (["--baseline", LINUX, LINUX], "--baseline goes with --check"),
+    (["--diff", LINUX, LINUX, "--png", "x.png"], "does not combine with"),
     (["--platform", LINUX, "--check"], "does not combine with --check"),
     (["--platform", "no-such-file.json"], "no-such-file.json: cannot read"),
 ])
@@ -255,7 +326,7 @@ def test_command_line_errors_never_show_a_traceback(argv, fragment):
 
 
 def test_default_files_are_everything_under_results(capsys):
-    code, out, _ = run(capsys)
+    code, out, _ = run(capsys, "--all")
     assert code == 0
     for path in REFERENCE.glob("*.json"):
         assert json.loads(path.read_text())["platform"]["id"] in out
@@ -283,27 +354,71 @@ def platform_text(capsys, path, *files):
     return out
 
 
-def test_platform_view_is_the_blogs_table(capsys):
-    out = platform_text(capsys, LINUX)
-    rows = text_rows(out, "Restart, the blog's table")
-    assert list(rows[0]) == ["family", "option", "LISTEN", "ESTABLISHED",
-                             "ESTABLISHED_NO_LISTENER", "FIN_WAIT_2",
-                             "TIME_WAIT"]
-    assert [list(r.values()) for r in rows] == [
-        ["ipv4", "default", "INUSE", "INUSE", "–", "INUSE", "INUSE"],
-        ["ipv4", "SO_REUSEADDR", "INUSE", "INUSE", "–", "ok", "ok"],
-        ["ipv4", "SO_REUSEPORT", "ok", "ok", "–", "ok", "ok"],
-        ["ipv6", "default", "INUSE", "INUSE", "–", "INUSE", "INUSE"],
-        ["ipv6", "SO_REUSEADDR", "INUSE", "INUSE", "invalid", "ok", "ok"],
-        ["ipv6", "SO_REUSEPORT", "ok", "ok", "–", "ok", "ok"]]
-    # Headers wrap to two lines at most, after '_'.
-    lines = out.splitlines()
-    rule = next(i for i, line in enumerate(lines) if line.startswith("---"))
-    assert lines[rule - 3] == ""
-    assert lines[rule - 2].split() == ["ESTABLISHED_", "FIN_", "TIME_"]
-    # Options every cell of which is unsupported are one line, not rows.
-    assert ("this OS lacks them (every cell unsupported): "
-            "SO_EXCLUSIVEADDRUSE, uv_tcp_bind\n") in out
+SUPERSCRIPT = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]")
+
+
+def plain(rows):
+    """Table values without their source marks."""
+    return [{k: SUPERSCRIPT.sub("", v) for k, v in row.items()}
+            for row in rows]
+
+
+def test_platform_view_opens_with_the_answer_card(capsys):
+    lines = platform_text(capsys, LINUX, BLOG_FC6).splitlines()
+    assert lines[0].startswith("Linux, linux-fixture (measured): Linux ")
+    assert lines[2] == "Linux: set SO_REUSEADDR"
+    titles = [line[2:25].strip() for line in lines[3:12]
+              if line.startswith("  ") and line[2] != " "]
+    assert titles[:4] == ["restart-safe", "hijack-safe, other user",
+                          "hijack-safe, same user", "inherit-safe"]
+    assert lines[3].split() == [
+        "restart-safe", "yes", "measured", "linux-fixture:", "binds", "in",
+        "FIN_WAIT_2,", "TIME_WAIT"]
+
+
+def test_platform_view_names_an_emulation_as_such(capsys):
+    first = platform_text(capsys, WINE).splitlines()[0]
+    assert first.startswith("Windows under wine-8.0 (emulated: the emulator "
+                            "applies its own bind rules), "
+                            "windows-wine-fixture; it reports Wine fixture")
+
+
+def test_platform_view_is_the_blogs_table_beside_the_references(capsys):
+    out = platform_text(capsys, WINE, BLOG_XP, MSDOC_2003)
+    rows = plain(text_rows(out, "The blog's table"))
+    assert list(rows[0]) == ["OS", "option", "from", "LISTEN", "ESTABLISHED",
+                             "FIN_WAIT_2", "TIME_WAIT"]
+    assert [list(r.values())[1:] for r in rows] == [
+        ["default", "wine-8.0", "INUSE", "INUSE", "INUSE ≠", "ok"],
+        ["default", "references", "INUSE", "INUSE", "ok ≠", "ok"],
+        ["SO_REUSEADDR", "wine-8.0", "ok", "ok", "ok", "ok"],
+        ["SO_REUSEADDR", "references", "ok", "ok", "ok", "ok"],
+        ["SO_EXCLUSIVEADDRUSE", "wine-8.0", "INUSE", "INUSE", "ok ≠", "ok"],
+        ["SO_EXCLUSIVEADDRUSE", "references", "INUSE", "INUSE", "INUSE ≠",
+         "ok"]]
+    assert ("  Windows SO_EXCLUSIVEADDRUSE FIN_WAIT_2: wine-8.0 ok; "
+            "windows-xp-sp3-blog EADDRINUSE") in out
+    assert "¹ windows-wine-fixture (emulated: wine-8.0)" in out
+
+
+def test_platform_view_leaves_out_empty_rows_and_columns(capsys):
+    out = platform_text(capsys, BLOG_FC6)
+    rows = text_rows(out, "The blog's table")
+    assert [(r["option"], r["from"]) for r in rows] == [
+        ("default", "linux-2.6.18-fc6-blog"), ("default", "references"),
+        ("SO_REUSEADDR", "linux-2.6.18-fc6-blog"),
+        ("SO_REUSEADDR", "references")]
+    assert list(rows[0]) == ["OS", "option", "from", "LISTEN", "ESTABLISHED",
+                             "FIN_WAIT_2", "TIME_WAIT"]
+    assert "\nHijack at 0.0.0.0/0.0.0.0: not measured here.\n" in out
+
+
+def test_platform_view_reads_only_the_references_among_files(capsys):
+    # Other measured files are not what --platform marks against, and a
+    # real run's cells take long to check: a broken one goes unnoticed.
+    out = platform_text(capsys, WINE, BLOG_XP, BAD / "schema-invalid.json",
+                        WINE)
+    assert "ok¹ ≠" in out
 
 
 def test_platform_view_digests_the_hijack_scenario(capsys):
@@ -398,41 +513,19 @@ def test_platform_view_ends_with_one_summary_line(capsys):
         "94 cells: 24 ok, 43 EADDRINUSE, 26 unsupported; 1 invalid")
 
 
-def test_platform_view_marks_divergence_from_the_references(capsys):
-    out = platform_text(capsys, WINE, BLOG_XP, MSDOC_XP, MSDOC_2003)
-    rows = text_rows(out, "Restart, the blog's table")
-    exclusive = next(r for r in rows if r["option"] == "SO_EXCLUSIVEADDRUSE")
-    assert exclusive["FIN_WAIT_2"] == "ok ≠"  # the blog's XP refused
-    assert exclusive["TIME_WAIT"] == "ok"
-    assert "≠ = an outcome no Windows reference gives" in out
-
-
-def test_platform_view_reads_only_the_references_among_files(capsys):
-    # Other measured files are not what --platform marks against, and a
-    # real run's cells take long to check: a broken one goes unnoticed.
-    out = platform_text(capsys, WINE, BLOG_XP, BAD / "schema-invalid.json",
-                        WINE)
-    assert "ok ≠" in out
-
-
-def test_platform_view_of_a_reference_says_what_it_lacks(capsys):
-    out = platform_text(capsys, BLOG_XP)
-    assert len(text_rows(out, "Restart, the blog's table")) == 3
-    assert "\nHijack at 0.0.0.0/0.0.0.0: not measured here.\n" in out
-
-
 def test_all_prints_every_cell_grouped(capsys):
     code, out, _ = run(capsys, "--platform", LINUX, "--all")
     assert code == 0
     titles = [line for line in out.splitlines()
               if re.match(r"(bind|hijack|inherit) (tcp|udp) ", line)]
+    # In the vocabulary's order: endpoints as it lists them.
     assert titles == [
         "bind tcp 0.0.0.0/0.0.0.0, same user (ipv4)",
         "bind tcp 0.0.0.0/0.0.0.0, other user (ipv4)",
         "bind tcp 0.0.0.0/127.0.0.1, same user (ipv4)",
+        "bind tcp 0.0.0.0/[::], same user (dualstack)",
         "bind tcp 127.0.0.1/0.0.0.0, same user (ipv4)",
         "bind tcp [::]/[::], same user (ipv6)",
-        "bind tcp 0.0.0.0/[::], same user (dualstack)",
         "bind udp 0.0.0.0/0.0.0.0, same user (ipv4)",
         "hijack tcp 0.0.0.0/0.0.0.0, same user (ipv4)",
         "hijack tcp 0.0.0.0/0.0.0.0, other user (ipv4)",
@@ -455,6 +548,72 @@ def test_all_prints_every_cell_grouped(capsys):
 
 # ---------------------------------------------------------------- Markdown
 
+def test_markdown_opens_with_the_cards_then_the_blogs_table(capsys):
+    code, out, _ = run(capsys, LINUX, BLOG_FC6, WINE, BLOG_XP, MSDOC_2003)
+    assert code == 0
+    assert out.startswith("### What to set: the answer per OS\n")
+    headings = re.findall(r"^#### (.*)$", out, re.MULTILINE)
+    assert headings == ["Windows: set default (no option)",
+                        "Linux: set SO_REUSEADDR",
+                        "FreeBSD: no evidence yet (no measured file, "
+                        "reference or emulation)",
+                        "macOS: no evidence yet (no measured file, "
+                        "reference or emulation)"]
+    assert out.index("#### Windows") < out.index("### The blog's table")
+    windows = markdown_rows(out, "question")
+    assert [(r["question"], r["answer"]) for r in windows] == [
+        ("restart-safe", "**yes**"), ("hijack-safe, other user", "**yes**"),
+        ("hijack-safe, same user", "**no**"), ("inherit-safe", "**no**")]
+    assert windows[0]["evidence"].startswith(
+        "not measured; reference windows-xp-sp3-blog: binds in FIN_WAIT_2")
+    assert windows[3]["evidence"].startswith(
+        "not measured; emulated windows-wine-fixture: an inherited")
+
+
+def test_main_table_is_the_blogs_shape_at_the_best_evidence(capsys):
+    _, out, _ = run(capsys, LINUX, BLOG_FC6, WINE, BLOG_XP, MSDOC_2003)
+    rows = plain(markdown_rows(out, "OS"))
+    assert list(rows[0]) == ["OS", "option", "LISTEN<br>(hijack)",
+                             "ESTABLISHED<br>(hijack)",
+                             "FIN_WAIT_2<br>(restart)",
+                             "TIME_WAIT<br>(restart)"]
+    assert [list(r.values()) for r in rows] == [
+        ["Windows", "default", "EADDRINUSE", "EADDRINUSE", "ok ≠", "ok"],
+        ["Windows", "SO_REUSEADDR", "ok", "ok", "ok", "ok"],
+        ["Windows", "SO_EXCLUSIVEADDRUSE", "EADDRINUSE", "EADDRINUSE",
+         "EADDRINUSE ≠", "ok"],
+        ["Linux", "default", "EADDRINUSE", "EADDRINUSE", "EADDRINUSE",
+         "EADDRINUSE"],
+        ["Linux", "SO_REUSEADDR", "EADDRINUSE", "EADDRINUSE", "ok", "ok"],
+        ["Linux", "SO_REUSEPORT", "ok", "ok", "ok", "ok"]]
+    # The source of each value: the measured file on Linux, the references
+    # on Windows (the larger first), never the emulation they contradict.
+    marks = markdown_rows(out, "OS")
+    assert marks[0]["FIN_WAIT_2<br>(restart)"] == "ok² ≠"
+    assert ("Sources: ¹ windows-2003-and-later-msdoc (reference); "
+            "² windows-xp-sp3-blog (reference); ³ linux-fixture "
+            "(measured).") in out
+    assert ("- ≠ Windows default FIN_WAIT_2: windows-xp-sp3-blog ok; "
+            "wine-8.0 EADDRINUSE") in out
+
+
+def test_everything_else_is_one_step_away(capsys):
+    _, out, _ = run(capsys, LINUX, WINE, BLOG_XP)
+    assert "### The blog's table in every file" not in out
+    assert "`report.py --all`" in out.splitlines()[-1]
+    _, every, _ = run(capsys, "--all", LINUX, WINE, BLOG_XP)
+    assert every.startswith(out[:out.index("Everything else")])
+    for heading in ("### The blog's table in every file",
+                    "### Inherited listeners",
+                    "### Each file's answers, option by option"):
+        assert heading in every
+    rows = markdown_rows(every, "platform")
+    assert rows[0]["platform"] == "windows-xp-sp3-blog (reference)"
+    assert {r["listener option"] for r in rows
+            if r["platform"] == "linux-fixture (measured)"} == {
+        "default", "SO_REUSEADDR", "SO_REUSEPORT"}
+
+
 def blog_keys(*paths):
     """The blog's cells, chosen here without the report's code."""
     keys = set()
@@ -469,34 +628,17 @@ def blog_keys(*paths):
     return keys
 
 
-def test_comparison_is_the_blogs_table_one_column_per_platform(capsys):
-    code, out, _ = run(capsys, LINUX, BLOG_FC6, WINE, BLOG_XP)
-    assert code == 0
+def test_every_file_comparison_has_one_column_per_platform(capsys):
+    _, out, _ = run(capsys, "--all", LINUX, BLOG_FC6, WINE, BLOG_XP)
     rows = markdown_rows(out, "family")
     platforms = list(rows[0])[3:]
     assert platforms == [
         "Windows<br>windows-xp-sp3-blog<br>reference",
         "Windows<br>windows-wine-fixture<br>emulated: wine-8.0",
-        "Linux<br>linux-2.6.18-fc6-blog<br>reference",
-        "Linux<br>linux-fixture<br>measured"]
+        "Linux<br>linux-fixture<br>measured",
+        "Linux<br>linux-2.6.18-fc6-blog<br>reference"]
     assert {(r["family"], r["option"], r["state"]) for r in rows} == \
         blog_keys(LINUX, BLOG_FC6, WINE, BLOG_XP)
-    assert len(rows) == len(blog_keys(LINUX, BLOG_FC6, WINE, BLOG_XP))
-    fin_wait = next(r for r in rows if (r["family"], r["option"], r["state"])
-                    == ("ipv4", "default", "FIN_WAIT_2"))
-    assert [fin_wait[p] for p in platforms] == [
-        "ok", "EADDRINUSE ≠", "EADDRINUSE", "EADDRINUSE"]
-    assert "### The blog's table on every platform" in out
-    assert out.index("### The blog's table") < out.index("### Verdict")
-
-
-def test_comparison_leaves_out_cells_that_are_not_the_blogs(capsys):
-    _, out, _ = run(capsys, LINUX)
-    rows = markdown_rows(out, "family")
-    assert {r["state"] for r in rows} == {
-        "LISTEN", "ESTABLISHED", "ESTABLISHED_NO_LISTENER", "FIN_WAIT_2",
-        "TIME_WAIT"}  # no BOUND: UDP is not the blog's
-    assert "hijack" not in out.split("### Verdict")[0]
 
 
 def wine_diverges_from(references, key):
@@ -515,30 +657,29 @@ def test_marker_only_where_no_reference_of_the_family_agrees():
     assert wine_diverges_from([MSDOC_2003], key)
 
 
-# ---------------------------------------------------------------- verdict
+# ---------------------------------------------------------------- answers
 
-def verdicts(path):
-    return {v.option: tuple(map(str, v.findings))
-            for v in verdict.platform_verdicts(loaded(path))}
-
-
-def recommendation(path):
-    return verdict.recommendation(verdict.platform_verdicts(loaded(path)))
+def findings(path, option):
+    result = loaded(path)
+    return tuple(str(f and f"{f.answer}: {f.detail}")
+                 for f in (answers.finding(result, option, q)
+                           for q in answers.QUESTIONS))
 
 
-def test_verdict_on_a_linux_platform():
-    assert verdicts(LINUX) == {
-        "default": ("no — FIN_WAIT_2: EADDRINUSE; TIME_WAIT: EADDRINUSE",
-                    "yes — refused in 3 cells", "yes — refused in 4 cells"),
-        "SO_REUSEADDR": ("yes", "yes — refused in 5 cells",
-                         "yes — refused in 6 cells"),
-        "SO_REUSEPORT": ("yes", "yes — refused in 5 cells",
-                         "shared — with SO_REUSEPORT, by design"),
-        "SO_EXCLUSIVEADDRUSE": ("unsupported",) * 3,
-        "uv_tcp_bind": ("unsupported",) * 3,
-    }
-    assert recommendation(LINUX) == (
-        "SO_REUSEADDR; SO_REUSEPORT if your own processes may share the port")
+def test_answers_of_a_linux_file():
+    assert findings(LINUX, "default") == (
+        "no: refused in FIN_WAIT_2: EADDRINUSE, TIME_WAIT: EADDRINUSE",
+        "yes: refused in 3 cells; only default, SO_REUSEADDR, SO_REUSEPORT "
+        "probes tried",
+        "yes: refused in 4 cells; only default, SO_REUSEADDR, SO_REUSEPORT "
+        "probes tried",
+        "no: an inherited listener blocks it (EADDRINUSE; fork-exec, "
+        "uv_spawn); close-on-exec frees the port")
+    assert findings(LINUX, "SO_REUSEPORT")[2] == (
+        "shared: shares with SO_REUSEPORT by design")
+    assert findings(LINUX, "SO_REUSEPORT")[3] == (
+        "no: binds beside an inherited listener, which still takes "
+        "connections; close-on-exec frees the port")
 
 
 @pytest.mark.parametrize("address, contested", [
@@ -551,6 +692,7 @@ def test_verdict_on_a_linux_platform():
     ("[::]dual/[::ffff:127.0.0.1]", True),
     ("[::ffff:127.0.0.1]/127.0.0.1", True),
     ("127.0.0.1/[::ffff:127.0.0.1]", True),
+    ("0.0.0.0/[::ffff:0.0.0.0]", True), ("[::ffff:0.0.0.0]/127.0.0.1", True),
     ("0.0.0.0/[::]", False), ("0.0.0.0/[::1]", False),  # IPv6-only: apart
     ("127.0.0.1/[::]", False),
 ])
@@ -558,10 +700,10 @@ def test_which_address_pairs_can_take_a_listeners_connections(address,
                                                               contested):
     listener, probe = address.split("/")
     cell = {"listener_endpoint": listener, "probe_endpoint": probe}
-    assert verdict.contests(cell) is contested
+    assert answers.contests(cell) is contested
 
 
-def test_verdict_ignores_probes_beside_or_apart_from_the_listener(tmp_path):
+def test_a_probe_beside_or_apart_from_the_listener_is_no_hijack(tmp_path):
     # The fixture's ok cells at 127.0.0.1/0.0.0.0 and 0.0.0.0/[::] are
     # another user's here: still no hijack.
     def other_user(document):
@@ -572,31 +714,19 @@ def test_verdict_ignores_probes_beside_or_apart_from_the_listener(tmp_path):
                 cell["probe_user"] = "other"
 
     changed = copy_with(tmp_path, LINUX, "apart.json", other_user)
-    assert verdicts(changed)["default"][1] == "yes — refused in 3 cells"
-    assert verdicts(changed)["SO_REUSEPORT"][1] == "yes — refused in 5 cells"
+    assert findings(changed, "default")[1].startswith("yes: refused in 3")
 
 
 def test_same_user_sharing_only_counts_with_sharing_options(tmp_path):
     changed = copy_with(tmp_path, LINUX, "shared.json", lambda d: set_outcome(
         d, "ok", scenario="bind", listener_option="SO_REUSEPORT",
         probe_option="default", probe_user="same", state="LISTEN"))
-    assert verdicts(changed)["SO_REUSEPORT"][2] == (
-        "no — bound over by default, SO_REUSEPORT")
-    assert recommendation(changed) == "SO_REUSEADDR"
-
-
-def test_another_user_binding_over_the_listener_is_a_hijack(tmp_path):
-    changed = copy_with(tmp_path, LINUX, "stolen.json", lambda d: set_outcome(
-        d, "ok", scenario="bind", listener_option="SO_REUSEPORT",
-        probe_option="SO_REUSEPORT", probe_user="other", state="LISTEN"))
-    assert verdicts(changed)["SO_REUSEPORT"][1] == (
-        "no — bound over by SO_REUSEPORT")
-    assert recommendation(changed) == "SO_REUSEADDR"
+    assert findings(changed, "SO_REUSEPORT")[2] == (
+        "no: a default probe at 0.0.0.0 binds over it")
 
 
 @pytest.mark.parametrize("listen_outcome, other_user", [
-    ("EADDRINUSE", "yes — refused in 5 cells"),
-    ("ok", "no — bound over by SO_REUSEADDR")])
+    ("EADDRINUSE", "yes"), ("ok", "no")])
 def test_a_hijack_needs_the_second_socket_to_listen(tmp_path, listen_outcome,
                                                     other_user):
     def second_bind_works(document):
@@ -609,75 +739,111 @@ def test_a_hijack_needs_the_second_socket_to_listen(tmp_path, listen_outcome,
                     reached="both" if listen_outcome == "ok" else "first")
 
     changed = copy_with(tmp_path, LINUX, "listen.json", second_bind_works)
-    assert verdicts(changed)["SO_REUSEADDR"][1] == other_user
+    assert findings(changed, "SO_REUSEADDR")[1].split(":")[0] == other_user
 
 
-def test_verdict_without_other_user_data_says_not_measured():
-    root = "not measured — probe as another user: needs root, the harness " \
-           "ran as uid 1001"
-    assert verdicts(BSD) == {
-        "default": ("no — TIME_WAIT: EADDRINUSE", root,
-                    "yes — refused in 1 cell"),
-        "SO_REUSEADDR": ("yes", root, "yes — refused in 2 cells"),
-        "SO_REUSEPORT": ("yes", "not measured — no other-user probe in "
-                                "LISTEN",
-                         "shared — with SO_REUSEPORT, by design"),
-        "SO_REUSEPORT_LB": ("not measured — no cell in FIN_WAIT_2, "
-                            "TIME_WAIT",
-                            "not measured — no other-user probe in LISTEN",
-                            "shared — with SO_REUSEPORT_LB, by design"),
-    }
-    assert recommendation(BSD) == (
-        "none proven; not measured: SO_REUSEADDR (other user), SO_REUSEPORT "
-        "(other user), SO_REUSEPORT_LB (restart, other user)")
+# ---------------------------------------------------------------- cards
+
+def card_of(family, *paths):
+    return card.family_card(family, load_files(*paths))
 
 
-def test_verdict_on_an_emulated_windows_platform():
-    assert verdicts(WINE) == {
-        "default": ("no — FIN_WAIT_2: EADDRINUSE",
-                    "no — bound over by SO_REUSEADDR",
-                    "no — bound over by SO_REUSEADDR"),
-        "SO_REUSEADDR": ("yes", "not measured — no other-user probe in "
-                                "LISTEN",
-                         "no — bound over by SO_REUSEADDR"),
-        "SO_EXCLUSIVEADDRUSE": ("yes", "yes — refused in 2 cells",
-                                "yes — refused in 2 cells"),
-    }
-    assert recommendation(WINE) == "SO_EXCLUSIVEADDRUSE"
+def card_lines(found):
+    return {r.title: (r.answer, r.evidence) for r in card.card_rows(found)}
 
 
-def test_verdict_follows_the_data(tmp_path):
+@pytest.fixture(scope="module")
+def committed():
+    """Every committed result file: the cards the README shows."""
+    return load.load_result_files(load.default_result_paths(),
+                                  load.load_validator())
+
+
+def test_windows_card_from_the_committed_results(committed):
+    found = card.family_card("windows", committed)
+    assert card.heading(found) == "Windows: set default (no option)"
+    rows = {r.title: r for r in card.card_rows(found)}
+    assert (rows["restart-safe"].answer, rows["restart-safe"].evidence) == (
+        "yes", "not measured; reference windows-xp-sp3-blog")
+    other = rows["hijack-safe, other user"]
+    assert (other.answer, other.evidence) == (
+        "yes", "not measured; reference windows-2003-and-later-msdoc")
+    same = rows["hijack-safe, same user"]
+    assert (same.answer, same.detail) == (
+        "no", "a default probe at 127.0.0.1 binds over it")
+    # Wine disagrees, and the card says so; Microsoft's table decides.
+    assert same.disagreements == (
+        "wine-8.0 gives EADDRINUSE where windows-2003-and-later-msdoc gives "
+        "ok (default probe at 127.0.0.1, LISTEN)",)
+    assert rows["inherit-safe"].evidence == (
+        "not measured; emulated windows-wine-8.0-x86_64")
+    assert found.tradeoff == (
+        "default: restart-safe, refuses other users but lets the same user "
+        "bind over it; SO_EXCLUSIVEADDRUSE: refuses everyone but blocks a "
+        "restart in FIN_WAIT_2.")
+
+
+def test_cards_of_the_committed_results_in_vocabulary_order(committed):
+    found = card.cards(committed)
+    assert [c.family for c in found] == list(vocabulary.names("os_families"))
+    assert [c.option for c in found] == ["default", "SO_REUSEADDR",
+                                         "SO_REUSEADDR", None]
+    linux = card_lines(found[1])
+    assert set(linux.values()) == {
+        ("yes", "measured linux-6.18-x86_64"),
+        ("no", "measured linux-6.18-x86_64")}
+    assert card_lines(found[2])["hijack-safe, other user"] == (
+        "?", "not measured, and no source says")
+    # Short lines: no 300-character verdicts.
+    for c in found:
+        assert len(c.tradeoff) < 200
+        for r in card.card_rows(c):
+            assert len(f"{r.evidence}: {r.detail}") < 170
+            assert all(len(d) < 160 for d in r.disagreements)
+
+
+def test_an_emulation_never_decides_where_a_reference_speaks():
+    found = card_of("windows", WINE, BLOG_XP, MSDOC_2003)
+    lines = card_lines(found)
+    assert lines["restart-safe"] == (
+        "yes", "not measured; reference windows-xp-sp3-blog")
+    restart = next(r for r in card.card_rows(found)
+                   if r.title == "restart-safe")
+    assert restart.disagreements == (
+        "wine-8.0 gives EADDRINUSE where windows-xp-sp3-blog gives ok "
+        "(FIN_WAIT_2)",)
+
+
+def test_an_emulation_answers_where_no_reference_speaks():
+    lines = card_lines(card_of("windows", WINE, MSDOC_2003))
+    assert lines["restart-safe"] == (
+        "yes", "not measured; emulated windows-wine-fixture")
+    assert lines["hijack-safe, same user"][1] == (
+        "not measured; reference windows-2003-and-later-msdoc")
+
+
+def test_a_measured_file_beats_the_references():
+    changed = card_of("linux", LINUX, BLOG_FC6)
+    assert card_lines(changed)["restart-safe"] == (
+        "yes", "measured linux-fixture")
+
+
+def test_the_option_follows_the_data(tmp_path):
     changed = copy_with(tmp_path, LINUX, "changed.json", lambda d: set_outcome(
         d, "EADDRINUSE", listener_option="SO_REUSEADDR",
         probe_option="SO_REUSEADDR", state="TIME_WAIT",
         listener_endpoint="0.0.0.0", probe_endpoint="0.0.0.0"))
-    assert verdicts(changed)["SO_REUSEADDR"][0] == (
-        "no — TIME_WAIT: EADDRINUSE")
-    assert recommendation(changed) == (
-        "SO_REUSEPORT if your own processes may share the port")
-
-
-def test_verdict_from_the_published_sources():
-    blog = verdicts(BLOG_XP)
-    assert blog["SO_REUSEADDR"][2].startswith("no — ")  # Windows hijack
-    assert blog["SO_EXCLUSIVEADDRUSE"][0] == "no — FIN_WAIT_2: EADDRINUSE"
-    # The blog ran as one user only: the verdict does not guess.
-    assert recommendation(BLOG_XP) == (
-        "none proven; not measured: default (other user)")
-    assert recommendation(BLOG_FC6) == (
-        "none proven; not measured: SO_REUSEADDR (other user)")
-    doc = verdicts(MSDOC_2003)
-    assert doc["SO_REUSEADDR"][1] == "no — bound over by SO_REUSEADDR"
-    assert doc["SO_EXCLUSIVEADDRUSE"][1:] == (
-        "yes — refused in 9 cells", "yes — refused in 9 cells")
-    assert recommendation(MSDOC_2003) == (
-        "none proven; not measured: SO_EXCLUSIVEADDRUSE (restart)")
+    found = card_of("linux", changed)
+    # SO_REUSEPORT: restart-safe, but shared with the same user's sockets.
+    assert found.option == "SO_REUSEPORT"
+    assert "SO_REUSEADDR: refuses everyone but blocks a restart in " \
+           "TIME_WAIT" in found.tradeoff
 
 
 def test_markdown_tables_inherited_listeners_per_platform(capsys):
-    _, out, _ = run(capsys, LINUX, WINE, BLOG_XP)
+    _, out, _ = run(capsys, "--all", LINUX, WINE, BLOG_XP)
     section = out[out.index("### Inherited listeners"):
-                  out.index("### Verdict")]
+                  out.index("### Each file's answers")]
     assert section.count("#### ") == 2  # references have no inherit cells
     linux = section[section.index("#### linux-fixture"):]
     rows = markdown_rows(linux, "cloexec")
@@ -687,21 +853,84 @@ def test_markdown_tables_inherited_listeners_per_platform(capsys):
     wine = section[section.index("#### windows-wine-fixture"):]
     assert markdown_rows(wine, "cloexec")[0]["SO_REUSEADDR"] == "EACCES"
     assert "Verdict: a leaked listener blocks the restart" in wine
-    _, out, _ = run(capsys, BLOG_XP)
-    assert "Inherited listeners" not in out
 
 
-def test_markdown_verdict_per_family(capsys):
-    _, out, _ = run(capsys, LINUX, BSD)
-    assert "#### Linux" in out and "#### BSD" in out
-    assert "#### Windows" not in out
-    assert "- linux-fixture: SO_REUSEADDR; SO_REUSEPORT if" in out
-    rows = markdown_rows(out, "platform")
-    assert list(rows[0]) == markdown.VERDICT_HEADERS
-    assert rows[0]["platform"] == "linux-fixture (measured)"
-    assert [r["listener option"] for r in rows[:5]] == [
-        "default", "SO_REUSEADDR", "SO_REUSEPORT", "SO_EXCLUSIVEADDRUSE",
-        "uv_tcp_bind"]
+# ---------------------------------------------------------------- --diff
+
+def test_diff_says_what_changes_from_linux_to_windows(capsys):
+    code, out, err = run(capsys, "--diff", "linux", "Windows", LINUX, WINE,
+                         BLOG_XP, MSDOC_2003)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == "From Linux to Windows: 28 cells in both"
+    assert lines[2:4] == ["Linux: set SO_REUSEADDR",
+                          "Windows: set default (no option)"]
+    assert ("  SO_REUSEADDR on Windows: hijack-safe, other user yes → no (a "
+            "SO_REUSEADDR probe at 0.0.0.0 binds over it)") in lines
+    assert ("  bind tcp 0.0.0.0/0.0.0.0 SO_REUSEADDR→SO_REUSEADDR same user "
+            "LISTEN: EADDRINUSE (linux-fixture) → ok "
+            "(windows-2003-and-later-msdoc)  [good → bad]") in lines
+    assert "Cells whose error only changes its name: 2 cells" in lines
+
+
+def test_diff_of_two_files_cell_by_cell(capsys, tmp_path):
+    changed = copy_with(tmp_path, LINUX, "changed.json", lambda d: (
+        d["platform"].update(id="linux-changed"), set_outcome(
+            d, "ok", scenario="bind", listener_option="default",
+            probe_option="default", state="TIME_WAIT",
+            listener_endpoint="0.0.0.0", probe_endpoint="0.0.0.0")))
+    _, out, _ = run(capsys, "--diff", LINUX, changed)
+    assert ("  bind tcp 0.0.0.0/0.0.0.0 default→default same user TIME_WAIT: "
+            "EADDRINUSE → ok  [bad → good]") in out.splitlines()
+
+
+def test_diff_of_an_unknown_name_lists_the_families(capsys):
+    assert_one_line_error(*run(capsys, "--diff", "plan9", "linux", LINUX),
+                          "--diff plan9: neither a result file nor an OS "
+                          "family (families: windows, linux, bsd, darwin)")
+
+
+# ---------------------------------------------------------------- --baseline
+
+def test_baseline_unchanged_outcomes_pass(capsys, tmp_path):
+    later = copy_with(tmp_path, LINUX, "later.json", lambda d: (
+        d["platform"].update(release="6.19"),
+        d["harness"].update(version="0.2.0")))
+    code, out, _ = run(capsys, "--check", "--baseline", LINUX, later)
+    assert code == 0
+    assert out == ("linux-fixture against linux-fixture: 94 cells in both, "
+                   "0 changed, 0 unsupported or invalid on one side only, "
+                   "0 new, 0 no longer measured\n")
+
+
+def test_baseline_a_changed_outcome_fails(capsys, tmp_path):
+    later = copy_with(tmp_path, LINUX, "later.json", lambda d: set_outcome(
+        d, "ok", scenario="bind", listener_option="default",
+        probe_option="default", state="TIME_WAIT",
+        listener_endpoint="0.0.0.0", probe_endpoint="0.0.0.0"))
+    code, out, _ = run(capsys, "--check", "--baseline", LINUX, later)
+    assert code == 1
+    assert ("  bind tcp 0.0.0.0/0.0.0.0 default→default same user TIME_WAIT: "
+            "outcome EADDRINUSE → ok\n") in out
+
+
+def test_baseline_directory_finds_the_platforms_file(capsys, tmp_path):
+    shutil.copy(LINUX, tmp_path / "linux.json")
+    shutil.copy(BLOG_XP, tmp_path / "blog.json")
+    code, out, _ = run(capsys, "--check", "--baseline", tmp_path, LINUX, BSD)
+    assert code == 0
+    assert out.splitlines() == [
+        "linux-fixture against linux-fixture: 94 cells in both, 0 changed, "
+        "0 unsupported or invalid on one side only, 0 new, 0 no longer "
+        "measured",
+        f"no baseline of bsd-fixture's platform in {tmp_path}: recorded "
+        "only"]
+
+
+def test_baseline_of_another_platform_is_one_line(capsys):
+    assert_one_line_error(*run(capsys, "--check", "--baseline", LINUX, WINE),
+                          "is not the platform of the baseline",
+                          "family windows (baseline linux)")
 
 
 # ---------------------------------------------------------------- references
@@ -942,8 +1171,8 @@ def test_readme_refresh_touches_only_the_marked_section(capsys, tmp_path):
     assert head == README_TEXT.split(markdown.README_BEGIN)[0]
     assert tail == README_TEXT.split(markdown.README_END)[1]
     assert "old table" not in section
-    assert "- linux-fixture: SO_REUSEADDR; SO_REUSEPORT" in section
-    assert "| family | option" in section
+    assert "#### Linux: set SO_REUSEADDR" in section
+    assert "| OS " in section
     run(capsys, "--readme", readme, LINUX)
     assert readme.read_text(encoding="utf-8") == text  # stable
 
@@ -971,63 +1200,77 @@ def png_size(data):
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
-    """One HTML page and one picture of the fixtures and two references."""
+    """The HTML pages and the picture of the fixtures and two references."""
     directory = tmp_path_factory.mktemp("page")
     page, picture = directory / "page.html", directory / "picture.png"
     code = cli.main(["--html", str(page), "--png", str(picture), str(WINE),
                      str(LINUX), str(BSD), str(BLOG_XP), str(BLOG_FC6)])
     assert code == 0
-    return page.read_text(encoding="utf-8"), picture.read_bytes()
+    return (page.read_text(encoding="utf-8"),
+            (directory / "page-cells.html").read_text(encoding="utf-8"),
+            picture.read_bytes())
 
 
-def test_html_page_is_self_contained(page):
-    text, _ = page
-    fetches = re.findall(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""",
-                         text, re.IGNORECASE)
-    assert fetches == []
-    assert "<link" not in text and "@import" not in text
-    (picture,) = re.findall(r'src="data:image/png;base64,([^"]+)"', text)
+def test_html_pages_are_self_contained(page):
+    for text in page[:2]:
+        fetches = re.findall(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""",
+                             text, re.IGNORECASE)
+        assert fetches == []
+        assert "<link" not in text and "@import" not in text
+        assert '<meta name="viewport" content="width=device-width, ' \
+               'initial-scale=1">' in text
+    (picture,) = re.findall(r'src="data:image/png;base64,([^"]+)"', page[0])
     assert min(png_size(base64.b64decode(picture))) > 100
 
 
-def test_html_page_has_every_view(page):
-    text, _ = page
-    for heading in ("<h2>Verdict</h2>", "<h2>The blog's table on every "
-                    "platform</h2>", "<h3>Hijack at 0.0.0.0/0.0.0.0</h3>",
-                    "<h3>Option pairs at 0.0.0.0/0.0.0.0</h3>",
-                    "<h4>LISTEN, other user</h4>",
-                    "<h2>Inherited listeners</h2>",
-                    "<h3>linux-fixture (measured)</h3>",
-                    "<summary>hijack tcp: 1 address pair</summary>"):
-        assert heading in text
-    assert '<th colspan="2">Windows</th>' in text
-    assert '<td class="shared">shared — with SO_REUSEPORT, by design</td>' \
-        in text
-    # The blog's XP refused SO_EXCLUSIVEADDRUSE in FIN_WAIT_2; Wine did not.
-    assert '<td class="o k0 d">ok ≠</td>' in text
+def test_html_page_opens_with_the_cards(page):
+    main = page[0]
+    body = main[main.index("<body>"):]
+    assert body.index('class="card"') < body.index('<table class="main">')
+    cards = re.findall(r'<section class="card" id="card-(\w+)">', main)
+    assert cards == list(vocabulary.names("os_families"))
+    answered = re.findall(r'<span class="answer c-([a-z-]+)">([a-z?]+)</span>',
+                          main)
+    assert ("good", "yes") in answered and ("bad", "no") in answered
+    assert set(answered) <= {("good", "yes"), ("bad", "no"),
+                             ("shared", "shared"), ("not-measured", "?")}
+    assert '<a href="page-cells.html">page-cells.html</a>' in main
+    # Colour by consequence: the blog's XP says SO_REUSEADDR binds over a
+    # live listener (bad) and lets a restart bind (good).
+    assert '<td class="o c-bad" title="ok (windows-xp-sp3-blog)">ok²</td>' \
+        in main or '<td class="o c-bad" title="ok (windows-xp-sp3-blog)' \
+        in main
 
 
-def test_html_page_shows_every_cell_once_with_a_tooltip(page):
-    text, _ = page
-    tooltips = re.findall(r'<td class="k\d[^"]*" title="([^"]*)"', text)
+def test_cells_page_shows_every_cell_once_with_a_tooltip(page):
+    cells_page = page[1]
+    tooltips = re.findall(r'<td class="c-[a-z-]+(?: s)?" title="([^"]*)"',
+                          cells_page)
     cells = sum(len(loaded(p).cells)
                 for p in (WINE, LINUX, BSD, BLOG_XP, BLOG_FC6))
     assert len([t for t in tooltips if t != "not measured"]) == cells
     assert ("SO_REUSEPORT → SO_REUSEPORT, LISTEN: ok; listen ok; reached "
             "both of 32") in tooltips
-    assert ("default → default, LISTEN: EADDRINUSE (98); child holds "
-            "listener yes, loop no") in tooltips
+    assert "not measured" in tooltips
 
 
-def test_png_picture_grows_with_measured_platforms(page, tmp_path):
-    _, picture = page
-    references_only = tmp_path / "references.png"
-    assert cli.main(["--png", str(references_only), str(BLOG_XP),
-                     str(BLOG_FC6)]) == 0
+def test_png_picture_has_one_panel_per_os(page, tmp_path):
+    picture = page[2]
+    one = tmp_path / "one.png"
+    assert cli.main(["--png", str(one), str(BLOG_FC6)]) == 0
     width, height = png_size(picture)
-    assert width > 600 and height > 600
-    # The option-pair panels are only there for measured platforms.
-    assert png_size(references_only.read_bytes())[1] < height
+    assert width > 600
+    # Windows, Linux and FreeBSD: three panels, each taller than the legend.
+    assert height > 2 * png_size(one.read_bytes())[1] * 0.9
+
+
+def test_the_committed_page_stays_under_a_megabyte(tmp_path, committed):
+    from reportlib import figure, page as pages
+    picture = figure.figure_png(figure.report_figure(committed))
+    main, cells = pages.report_pages(committed, picture,
+                                     tmp_path / "index.html")
+    assert len(main.encode()) < 1_000_000
+    assert len(cells.encode()) > len(main.encode())
 
 
 # ---------------------------------------------------------------- size
@@ -1035,10 +1278,10 @@ def test_png_picture_grows_with_measured_platforms(page, tmp_path):
 def big_file(directory):
     """A platform as large as a real run: every endpoint pair, option pair,
     user and TCP state (~25,000 cells)."""
-    options = model.OPTION_ORDER
+    options = vocabulary.names("options")
     states = ("LISTEN", "ESTABLISHED", "ESTABLISHED_NO_LISTENER",
               "FIN_WAIT_2", "TIME_WAIT", "CLOSE_WAIT", "LAST_ACK")
-    endpoints = list(model.ENDPOINT_ADDRESSES)
+    endpoints = vocabulary.names("endpoints")[:6]
     cells = [{"scenario": "bind", "proto": "tcp", "family": "ipv4",
               "listener_endpoint": listener, "probe_endpoint": probe,
               "listener_addr": "wildcard", "probe_addr": "wildcard",
@@ -1063,6 +1306,6 @@ def test_a_real_sized_file_reports_quickly_and_fits_a_terminal(capsys,
     elapsed = time.monotonic() - started
     assert out.splitlines()[-1].startswith("24696 cells: ")
     assert elapsed < 5, f"--platform took {elapsed:.1f} s"
-    # Seven options and seven states: still within 100 columns (but the
-    # first line, which names the OS as the file does).
+    # Within 100 columns, but the first line, which names the OS as the
+    # file does.
     assert max(len(line) for line in out.splitlines()[1:]) <= 100

@@ -4,7 +4,11 @@
 
 # Package names on Debian/Ubuntu.
 BM_PACKAGES=(meson ninja-build pkg-config gcc libuv1-dev python3-pytest
-  python3-jsonschema python3-matplotlib)
+  python3-jsonschema python3-matplotlib python3-jinja2)
+# The page's browser test (tools/browser-deps.sh): a browser and npm, as
+# command:package, installed only where the command is missing (a Node.js
+# from elsewhere brings its own npm).
+BM_BROWSER_COMMANDS=(chromium:chromium npm:npm)
 # The Windows build under Wine: the cross compiler, 64-bit Wine only, and what
 # building libuv from Debian's source package takes.
 BM_WINE_PACKAGES=(mingw-w64 wine wine64 cmake dpkg-dev)
@@ -38,4 +42,14 @@ ensure_packages() {
     echo "matrix: could not install: $(echo $missing)" >&2
     exit 1
   }
+}
+
+# ensure_commands COMMAND:PACKAGE...: installs the packages of the missing
+# commands.
+ensure_commands() {
+  local pair missing=()
+  for pair in "$@"; do
+    command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
+  done
+  [ ${#missing[@]} -eq 0 ] || ensure_packages "${missing[@]}"
 }
