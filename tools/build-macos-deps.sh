@@ -18,8 +18,8 @@
 # (tools/check-macos-build.py does that). Keep DEPSDIR apart from the build dirs:
 # `meson setup --wipe` empties a whole build dir. Zig's npm package is for x86_64
 # Linux only.
-# Exits 77 when a part cannot be fetched here (no npm, no registry, no Debian
-# archive), the reason on stderr; 1 when a build fails.
+# Exits 77 when a part cannot be had here (no npm, cmake or dpkg-dev, no registry,
+# no Debian archive), the reason on stderr; 1 when a build fails.
 # Env: LIBUV_VERSION, DEBIAN_MIRROR (see tools/fetch-libuv-source.sh).
 set -euo pipefail
 
@@ -37,7 +37,7 @@ shift
 case $deps in *[\'\|\&\\[:space:]]*) die "DEPSDIR path must not contain ' | & \\ or blanks: $deps" ;; esac
 bin=$deps/bin
 for tool in cmake pkg-config; do
-    command -v "$tool" >/dev/null || die "$tool not found (apt-get install cmake pkg-config)"
+    command -v "$tool" >/dev/null || die "$tool not found (apt-get install cmake pkg-config)" 77
 done
 
 # --- Zig, from the npm registry into DEPSDIR/zig (npm's own cache too, removed after)

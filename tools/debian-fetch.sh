@@ -7,8 +7,9 @@
 # source: `apt-get source` (unpacked; needs dpkg-dev); download: `apt-get download`
 # (the .deb). SUITE is this release's codename plus a suffix: '' for the release
 # itself, '-backports' for its backports. apt's log is WORKDIR/apt.log.
-# Exits 77 when the archive cannot be reached here or has no such package (the
-# caller says "cannot be fetched here"), 1 for other errors.
+# Exits 77 when the archive cannot be reached here or has no such package, or
+# apt-get or dpkg-dev is missing (the caller says "cannot be fetched here"), 1 for
+# other errors.
 # Env: DEBIAN_MIRROR=<url> (default: from /etc/apt).
 set -euo pipefail
 
@@ -17,7 +18,7 @@ die() { echo "debian-fetch: $1" >&2; exit "${2:-1}"; }
 [ $# -eq 4 ] || die "usage: $0 WORKDIR source|download SUITE PACKAGE[=VERSION]"
 work=$1 mode=$2 suffix=$3 package=$4
 case $mode in
-    source) line=deb-src; command -v dpkg-source >/dev/null || die "dpkg-source not found (apt-get install dpkg-dev)" ;;
+    source) line=deb-src; command -v dpkg-source >/dev/null || die "dpkg-source not found (apt-get install dpkg-dev)" 77 ;;
     download) line=deb ;;
     *) die "unknown mode '$mode' (use: source or download)" ;;
 esac
