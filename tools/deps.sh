@@ -12,6 +12,11 @@ BM_BROWSER_COMMANDS=(chromium:chromium npm:npm)
 # The Windows build under Wine: the cross compiler, 64-bit Wine only, and what
 # building libuv from Debian's source package takes.
 BM_WINE_PACKAGES=(mingw-w64 wine wine64 cmake dpkg-dev)
+# The macOS cross build (the 'cross' test, tools/build-macos-deps.sh): libuv from
+# Debian's source package again, and npm, which fetches Zig; Debian's npm only
+# where the machine has no npm of its own (Node.js from elsewhere brings one).
+BM_MACOS_PACKAGES=(cmake dpkg-dev)
+command -v npm >/dev/null || BM_MACOS_PACKAGES+=(npm)
 
 missing_packages() {
   local pkg
