@@ -1,35 +1,40 @@
 """The logic behind ./matrix (which installs the system packages first).
 
     ./matrix run [--wine] [--out FILE] [--filter EXPR] [--families L]
-                 [--options L] [--states L]
+                 [--options L] [--states L] [--fresh]
     ./matrix test
-    ./matrix bench [--rounds N]
+    ./matrix bench [--rounds N] [--wine]
 
-`bench` times the full bind matrix (N rounds) with a process per role,
-beside an in-process loop making the same sockets, states and binds.
---wine measures the Windows build under Wine instead of this machine.
-`test` runs the native suites, then (on x86_64 Linux) the Windows build's
-under Wine.
+run: measures this machine (--wine: the Windows build under Wine), prints
+the answer for this OS first, then its tables. A whole run writes
+results/<platform>.json and refreshes the README's table; a run narrowed by
+--filter or a shorthand writes build/results/<platform>.json and touches
+neither, unless --out names a file. A run with cells the harness could not
+measure writes them to build/results/ only and exits 3.
 
---filter narrows the scenarios: space-separated FIELD=VALUE[,VALUE] terms,
-e.g. 'proto=tcp state=TIME_WAIT,FIN_WAIT_2 probe_user=same'. --families,
---options and --states are short for family=, option= and state= terms.
-Every user error is one line on stderr and exit status 2; an interrupted
-run exits 128+signal with every harness process ended.
+--filter EXPR is the harness's own filter language (FIELD=VALUE[,VALUE]
+terms: `build/harness/bindmatrix list` shows the fields and names);
+--families, --options and --states are short for family=, option= and
+state= terms. Every user error is one line on stderr and exit status 2; an
+interrupted run exits 128+signal with every harness process ended.
 """
 import argparse
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-import harness
-import scenarios
-import wine
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import harness  # noqa: E402
+import scenarios  # noqa: E402
+import vocabulary  # noqa: E402
+import wine  # noqa: E402
 
 BUILD = harness.DEFAULT_BUILD
 RESULTS = scenarios.ROOT / "results"
 README = scenarios.ROOT / "README.md"
+SHORTHANDS = (("families", "family"), ("options", "option"),
+              ("states", "state"))
 
 
 class UsageError(Exception):
@@ -42,41 +47,44 @@ class Parser(argparse.ArgumentParser):
 
 
 def parse_args(argv):
-    parser = Parser(prog="matrix", add_help=False)
+    parser = Parser(prog="matrix", description="Measure what bind() does on "
+                    "this OS, and report it.")
     sub = parser.add_subparsers(dest="command", required=True,
                                 parser_class=Parser)
-    run = sub.add_parser("run", add_help=False)
-    run.add_argument("--out", type=Path)
-    run.add_argument("--wine", action="store_true")
-    run.add_argument("--filter", default="")
-    for shorthand in ("families", "options", "states"):
-        run.add_argument(f"--{shorthand}")
-    sub.add_parser("test", add_help=False)
-    bench = sub.add_parser("bench", add_help=False)
+    run = sub.add_parser("run", help="measure this machine (or Wine)",
+                         description="Measure every cell (or those a filter "
+                         "keeps) and print the answer for this OS first.")
+    run.add_argument("--out", type=Path, help="write the result file here")
+    run.add_argument("--wine", action="store_true",
+                     help="measure the Windows build under Wine")
+    run.add_argument("--filter", default="",
+                     help="FIELD=VALUE[,VALUE] terms, e.g. 'state=TIME_WAIT'")
+    for shorthand, field in SHORTHANDS:
+        run.add_argument(f"--{shorthand}", metavar="L",
+                         help=f"short for --filter {field}=L")
+    run.add_argument("--fresh", action="store_true",
+                     help="a fresh process for every role (slower; to "
+                          "compare with the role workers)")
+    sub.add_parser("test", help="build, then every test suite (meson test)",
+                   description="Build, run the native suites, then the "
+                   "Windows build's under Wine (x86_64 Linux).")
+    bench = sub.add_parser("bench", help="the speed figures",
+                           description="Role workers, fresh processes and "
+                           "the in-process loop, side by side.")
     bench.add_argument("--rounds", type=int, default=3)
+    bench.add_argument("--wine", action="store_true",
+                       help="the Windows build under Wine")
     return parser.parse_args(argv)
 
 
-def selected_scenarios(args):
-    """The scenarios narrowed by --filter and the shorthands."""
+def narrowing(args):
+    """The user's filter: --filter and the shorthands, as one expression."""
     terms = [args.filter]
-    for shorthand, field in (("families", "family"), ("options", "option"),
-                             ("states", "state")):
+    for shorthand, field in SHORTHANDS:
         value = getattr(args, shorthand)
         if value is not None:
             terms.append(f"{field}={value}")
-    chosen = scenarios.parse_filter(" ".join(terms), scenarios.load_all())
-    if not chosen:
-        raise UsageError("the filter leaves no cell to run")
-    return chosen
-
-
-def check_writable(path):
-    """Fails before any work when the result file could not be written."""
-    directory = path.resolve().parent
-    if not directory.is_dir() or not os.access(directory, os.W_OK) or \
-            (path.exists() and not os.access(path, os.W_OK)):
-        raise UsageError(f"cannot write {path}")
+    return " ".join(t for t in terms if t)
 
 
 def ensure_build():
@@ -93,29 +101,60 @@ def report(*args):
                    check=True)
 
 
-def measure_under_wine(chosen):
+def chosen_scenarios(expr):
+    """The scenarios with cells under the user's filter (whose names the
+    harness checks: a wrong one is its one-line error, exit 2)."""
+    chosen = [(s, expr) for s in scenarios.load_all()
+              if harness.plan(s.filter(expr))]
+    if not chosen:
+        raise UsageError("the filter leaves no cell to measure")
+    return chosen
+
+
+def measure(args, chosen):
+    extra = ["--fresh"] if args.fresh else []
+    if not args.wine:
+        return harness.measure(chosen, extra, live_stderr=True)
     reason = wine.unavailable_reason()
     if reason:
         raise UsageError(f"--wine: {reason}")
     wine.ensure_build()
     with wine.session(), wine.environment():
-        return harness.measure(chosen)
+        return harness.measure(chosen, extra, live_stderr=True)
+
+
+def destination(args, result, expr, status):
+    """Where the result file goes: --out; else results/ for a whole run
+    that measured every cell; else build/results/."""
+    name = f"{result['platform']['id']}.json"
+    if args.out:
+        return args.out
+    if expr or status != 0:
+        (BUILD / "results").mkdir(parents=True, exist_ok=True)
+        return BUILD / "results" / name
+    return RESULTS / name
 
 
 def command_run(args):
-    chosen = selected_scenarios(args)
+    expr = narrowing(args)
     if args.out:
-        check_writable(args.out)
+        reason = harness.check_writable(args.out)
+        if reason:
+            raise UsageError(reason)
     ensure_build()
-    result = measure_under_wine(chosen) if args.wine else \
-        harness.measure(chosen)
-    out = args.out or RESULTS / f"{result['platform']['id']}.json"
+    result, status = measure(args, chosen_scenarios(expr))
+    out = destination(args, result, expr, status)
     harness.write_result(result, out)
     print(f"wrote {out}: {len(result['cells'])} cells")
     report("--platform", str(out))
-    if not args.out:
+    if out.parent.resolve() == RESULTS.resolve():
         report("--readme", str(README))
-    return 0
+    if status != 0:
+        invalid = sum(c["outcome"] == "invalid" for c in result["cells"])
+        print(f"matrix: {invalid} cells could not be measured (see their "
+              f"reason in {out}); results/ and the README are unchanged",
+              file=sys.stderr)
+    return status
 
 
 def command_test(args):
@@ -127,17 +166,30 @@ def command_test(args):
         print(f"matrix: the Windows leg under Wine did not run: {reason}")
         return native
     wine.ensure_build()
-    emulated = wine.in_session(["meson", "test", "-C", str(wine.BUILD),
-                                "--print-errorlogs"])
+    with wine.session():
+        emulated = subprocess.run(["meson", "test", "-C", str(wine.BUILD),
+                                   "--print-errorlogs"]).returncode
     return native or emulated
 
 
 def command_bench(args):
-    """The full bind matrix, with processes and in one process."""
+    """The full bind matrix: workers, fresh processes, in one process."""
     ensure_build()
-    matrix = scenarios.load("bind").harness_args()
-    return subprocess.run([str(harness.harness_path()), "bench", *matrix[1:],
-                           "--rounds", str(args.rounds)]).returncode
+    bind = scenarios.load("bind")
+    command = ["bench", "--filter", bind.filter(), "--rounds",
+               str(args.rounds)]
+    if not args.wine:
+        status, out, _ = harness.run(command, live_stderr=True)
+        print(out, end="")
+        return status
+    reason = wine.unavailable_reason()
+    if reason:
+        raise UsageError(f"--wine: {reason}")
+    wine.ensure_build()
+    with wine.session(), wine.environment():
+        status, out, _ = harness.run(command, live_stderr=True)
+    print(out, end="")
+    return status
 
 
 COMMANDS = {"run": command_run, "test": command_test, "bench": command_bench}
@@ -147,7 +199,8 @@ def main(argv):
     try:
         args = parse_args(argv)
         return COMMANDS[args.command](args)
-    except (UsageError, scenarios.ScenarioError) as e:
+    except (UsageError, scenarios.ScenarioError,
+            vocabulary.VocabularyError) as e:
         print(f"matrix: {e}", file=sys.stderr)
         return 2
     except harness.HarnessError as e:
@@ -158,7 +211,8 @@ def main(argv):
               f"(exit {e.returncode})", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("matrix: interrupted", file=sys.stderr)
+        print("matrix: interrupted; every harness process ended",
+              file=sys.stderr)
         return 130
 
 

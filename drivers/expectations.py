@@ -1,23 +1,46 @@
 """What each OS family is expected to give, from scenarios/expected/*.toml.
 
 Each file holds rows, matched in order against a cell: the first row whose
-fields all equal the cell's wins. A field left out matches anything; a list
-matches any of its values; "@name" stands for the list [sets].name. Two
-fields are shorthands: "option" (listener and probe option both) and
-"address" ("LISTENER/PROBE" endpoints). The measured fields of a row
-(outcome; for hijacks listen_outcome and reached; for inherit cells
-child_holds_listener and child_holds_loop) are what is expected; every row
-names its sources, each defined in the file's [sources] table.
+fields all equal the cell's wins. A list matches any of its values; "@name"
+stands for the list [sets].name. Two fields are shorthands: "option"
+(listener and probe option both) and "address" ("LISTENER/PROBE"
+endpoints). The measured fields of a row (outcome; for hijacks
+listen_outcome and reached; for inherit cells child_holds_listener and
+child_holds_loop) are what is expected; every row names its sources, each
+defined in the file's [sources] table.
+
+No catch-all: every row names the scenarios, states and options it is
+about, so a cell of an option or a state that no row names has no
+expectation, and a family with an expectations file fails on it: a new
+option or state cannot pass unseen. Every name is checked against the
+vocabulary when the file is read.
 """
 import tomllib
 from pathlib import Path
 from typing import NamedTuple, Optional
+
+import vocabulary
 
 EXPECTED_DIR = Path(__file__).resolve().parent.parent / "scenarios" / "expected"
 
 EXPECTED_FIELDS = ("outcome", "listen_outcome", "reached",
                    "child_holds_listener", "child_holds_loop")
 ROW_ONLY = (*EXPECTED_FIELDS, "source", "note")
+# What every row must say: without them a row would match cells of names
+# nobody looked at.
+REQUIRED = (("scenario",), ("state",), ("option", "listener_option"),
+            ("option", "probe_option"))
+
+# The vocabulary table each matched field takes its names from; None for
+# booleans; "pairs" for LISTENER/PROBE.
+FIELD_TABLES = {
+    "scenario": "scenarios", "proto": "protos", "family": "cell_families",
+    "listener_endpoint": "endpoints", "probe_endpoint": "endpoints",
+    "address": "pairs", "option": "options", "listener_option": "options",
+    "probe_option": "options", "probe_user": "users", "state": "states",
+    "spawn": "spawns", "cloexec": None,
+}
+REACHED = ("first", "second", "both", "none")
 
 
 class ExpectationError(Exception):
@@ -54,6 +77,7 @@ class Expectations:
         self.sources = sources
 
     def lookup(self, cell):
+        """The first row that matches, or None: no row names this cell."""
         for row in self.rows:
             if _matches(row, cell):
                 extra = {f: row[f] for f in EXPECTED_FIELDS[1:] if f in row}
@@ -62,8 +86,46 @@ class Expectations:
         return None
 
 
+def _known_names(table):
+    if table == "pairs":
+        endpoints = vocabulary.names("endpoints")
+        return {f"{a}/{b}" for a in endpoints for b in endpoints}
+    return set(vocabulary.names(table))
+
+
+def _check_value(path, number, field, value):
+    if field not in FIELD_TABLES:
+        raise ExpectationError(f"{path}: row {number}: unknown field "
+                               f"{field!r}")
+    table = FIELD_TABLES[field]
+    if table is None:
+        if not isinstance(value, bool):
+            raise ExpectationError(f"{path}: row {number}: {field} must be "
+                                   "true or false")
+        return
+    if value not in _known_names(table):
+        raise ExpectationError(f"{path}: row {number}: {field}: unknown "
+                               f"name {value!r} (bindmatrix list shows "
+                               "them)")
+
+
+def _outcome_names():
+    return {"ok", "unsupported", *vocabulary.load()["errors"]}
+
+
+def _check_expected(path, number, row):
+    for field in ("outcome", "listen_outcome"):
+        if field in row and row[field] not in _outcome_names():
+            raise ExpectationError(f"{path}: row {number}: {field}: "
+                                   f"unknown outcome {row[field]!r}")
+    if "reached" in row and row["reached"] not in REACHED:
+        raise ExpectationError(f"{path}: row {number}: reached is one of "
+                               f"{', '.join(REACHED)}")
+
+
 def _expand(path, number, row, sets):
-    """The row with every matched value as a tuple, sets resolved."""
+    """The row with every matched value as a tuple, sets resolved and every
+    name checked."""
     expanded = {}
     for field, value in row.items():
         if field in ROW_ONLY:
@@ -80,19 +142,28 @@ def _expand(path, number, row, sets):
                 resolved.extend(sets[v[1:]])
             else:
                 resolved.append(v)
+        for v in resolved:
+            _check_value(path, number, field, v)
         expanded[field] = tuple(resolved)
     return expanded
 
 
-def _check_sources(path, number, row, sources):
+def _check_row(path, number, row, sources):
     if "outcome" not in row or "source" not in row:
         raise ExpectationError(
             f"{path}: row {number} needs an outcome and a source")
+    for alternatives in REQUIRED:
+        if not any(field in row for field in alternatives):
+            raise ExpectationError(
+                f"{path}: row {number} does not say which "
+                f"{' or '.join(alternatives)} it is about (no catch-all "
+                "rows: name them, or a [sets] list of them)")
     for name in (s.strip() for s in row["source"].split(",")):
         if name not in sources:
             raise ExpectationError(
                 f"{path}: row {number} cites '{name}', "
                 "which [sources] does not define")
+    _check_expected(path, number, row)
 
 
 def load(name, directory=EXPECTED_DIR):
@@ -108,7 +179,7 @@ def load(name, directory=EXPECTED_DIR):
     sets = data.get("sets", {})
     rows = []
     for number, row in enumerate(data.get("expect", []), 1):
-        _check_sources(path, number, row, sources)
+        _check_row(path, number, row, sources)
         rows.append(_expand(path, number, row, sets))
     return Expectations(path, data.get("family", name), rows, sources)
 

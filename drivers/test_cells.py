@@ -1,12 +1,16 @@
-"""One test per cell of every scenario, checked against this platform's
-expectations (scenarios/expected/<family>.toml). A cell whose state was not
-witnessed fails; on a platform with no expectations, cells are recorded and
-reported as skipped, never as passed."""
+"""One test per cell the harness plans (`bindmatrix plan`), checked against
+this platform's expectations (scenarios/expected/<family>.toml). A cell
+whose state was not witnessed fails; a cell no expectation names fails on a
+platform that has expectations; on a platform with none, cells are recorded
+and reported as skipped, never as passed."""
 import pytest
 
+import harness
 import scenarios
+import vocabulary
 
-CELLS = [cell for s in scenarios.for_this_run() for cell in s.cells()]
+PLAN = [cell for scenario, extra in scenarios.for_this_run()
+        for cell in harness.plan(scenario.filter(extra))]
 
 
 def describe(cell):
@@ -18,9 +22,9 @@ def describe(cell):
     return text
 
 
-@pytest.mark.parametrize("key", CELLS, ids=scenarios.cell_id)
-def test_cell(key, measured_cells, expected):
-    cell = measured_cells.get(scenarios.cell_key(key))
+@pytest.mark.parametrize("planned", PLAN, ids=lambda c: c["id"])
+def test_cell(planned, measured_cells, expected):
+    cell = measured_cells.get(vocabulary.cell_key(planned))
     assert cell is not None, "the harness did not report this cell"
     assert cell["outcome"] != "invalid", describe(cell)
     if cell["outcome"] != "unsupported":
@@ -29,9 +33,8 @@ def test_cell(key, measured_cells, expected):
     if expected is None:
         pytest.skip(f"no expectations for this platform: {describe(cell)}")
     want = expected.lookup(cell)
-    if want is None:
-        pytest.skip(f"no expectation in {expected.path.name}: "
-                    f"{describe(cell)}")
+    assert want is not None, (f"no row of {expected.path.name} names this "
+                              f"cell: {describe(cell)}")
     assert cell["outcome"] == want.outcome, (
         f"expected {want.outcome} ({want.source}), {describe(cell)}")
     for field, value in want.extra.items():

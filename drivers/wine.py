@@ -44,28 +44,28 @@ def ensure_build():
                    stdout=subprocess.DEVNULL)
 
 
-def in_session(command):
-    """Runs `command` inside a Wine session; returns its exit status."""
-    return subprocess.run([str(TOOLS / "wine-session.sh"), "run",
-                           str(PREFIX), "--", *command]).returncode
+# One cell of each kind of sequence a run has: the first cells of a fresh
+# session pay for Wine's socket and IP Helper start-up and for the first
+# start of every program, which has taken longer than a cell's deadline
+# (seen here: the first cells of a fresh prefix invalid).
+WARM_UP = ("scenario=bind,inherit proto=tcp address=0.0.0.0/0.0.0.0 "
+           "option=default probe_user=same state=LISTEN,CLOSED "
+           "spawn=CreateProcess-noinherit,uv_spawn cloexec=true")
 
 
 def warm_up():
-    """One cell, with a generous deadline, before the real run: Wine starts
-    its socket and IP Helper machinery on first use, which has taken longer
-    than a cell's deadline (seen here: the first cells of a fresh session
-    all invalid)."""
+    """A few cells, with a generous deadline, before the real run."""
     env = harness_environment()
     subprocess.run([*env["BINDMATRIX_WRAPPER"].split("\n"),
-                    env["BINDMATRIX_HARNESS"], "matrix", "--families", "ipv4",
-                    "--options", "default", "--states", "LISTEN",
-                    "--timeout-ms", "120000"],
+                    env["BINDMATRIX_HARNESS"], "matrix", "--quiet", "--filter",
+                    WARM_UP, "--timeout-ms", "120000"],
                    check=True, stdout=subprocess.DEVNULL)
 
 
 @contextlib.contextmanager
 def session():
-    """A Wine session around Python code that starts Wine processes."""
+    """A Wine session (a private prefix, its wineserver kept up, warmed up)
+    around Python code that starts Wine processes, meson test included."""
     subprocess.run([str(TOOLS / "wine-session.sh"), "start", str(PREFIX)],
                    check=True, stdout=subprocess.DEVNULL)
     try:

@@ -49,6 +49,11 @@ void bm_witness_name(const struct bm_witness *w, char *buf, size_t size) {
     }
 }
 
+struct bm_error bm_witness_read(const struct bm_witness_query *q,
+                                struct bm_witness *w) {
+  return bm_witness_read_all(q, w, 1);
+}
+
 int bm_witness_sees_bound(enum bm_proto proto) {
   struct bm_witness_query q = {proto, {bm_endpoint_find("127.0.0.1"), 0}, 0};
   bm_socket s;

@@ -1,7 +1,7 @@
 /* The state witness: what the OS itself says about the sequence's sockets,
  * read before every probe so that a cell records the state it really met.
- * bm_witness_read is per-OS (os/<os>/witness.c); naming the observed set of
- * states is portable (os/witness.c). */
+ * Reading is per-OS (os/<os>/witness.c); naming the observed set of states
+ * is portable (os/witness.c). */
 #ifndef BM_OS_WITNESS_H
 #define BM_OS_WITNESS_H
 
@@ -38,7 +38,15 @@ struct bm_witness {
   unsigned count[BM_SOCK_STATE_COUNT];
 };
 
-/* Per-OS. */
+/* Per-OS: reads the sockets of `count` queries, w[i] for q[i], in as few
+ * readings of the OS as it allows: where the OS lists every socket at once
+ * (Windows' IP Helper tables, FreeBSD's pcblist, macOS's netstat), one
+ * listing per protocol and family serves every query; Linux asks sock_diag
+ * per port. */
+struct bm_error bm_witness_read_all(const struct bm_witness_query *q,
+                                    struct bm_witness *w, int count);
+
+/* One query (os/witness.c). */
 struct bm_error bm_witness_read(const struct bm_witness_query *q,
                                 struct bm_witness *w);
 

@@ -131,12 +131,14 @@ static int parse(int argc, char **argv, struct command_line *c) {
   return 0;
 }
 
-static int make_plan(const struct command_line *c, struct bm_plan *plan) {
+/* `measuring`: an empty plan is the user's error (a plan may be empty). */
+static int make_plan(const struct command_line *c, struct bm_plan *plan,
+                     int measuring) {
   if (bm_plan_make(&c->selection, plan) != 0) {
     fprintf(stderr, "bindmatrix: out of memory\n");
     return 1;
   }
-  if (plan->cell_count == 0) {
+  if (measuring && plan->cell_count == 0) {
     bm_plan_free(plan);
     return usage_error("the selection leaves no cell to measure");
   }
@@ -145,7 +147,7 @@ static int make_plan(const struct command_line *c, struct bm_plan *plan) {
 
 static int run_plan_command(const struct command_line *c) {
   struct bm_plan plan;
-  int err = make_plan(c, &plan);
+  int err = make_plan(c, &plan, 0);
   if (err != 0)
     return err;
   for (int i = 0; i < plan.sequence_count; i++) {
@@ -191,7 +193,7 @@ static int write_result(const struct command_line *c,
 
 static int run_matrix_command(const struct command_line *c) {
   struct bm_plan plan;
-  int err = make_plan(c, &plan);
+  int err = make_plan(c, &plan, 1);
   if (err != 0)
     return err;
   struct bm_outfile out;
@@ -224,7 +226,7 @@ static int run_matrix_command(const struct command_line *c) {
 
 static int run_bench_command(const struct command_line *c) {
   struct bm_plan plan;
-  int err = make_plan(c, &plan);
+  int err = make_plan(c, &plan, 1);
   if (err != 0)
     return err;
   err = bm_bench_run(&plan, &c->run, c->rounds);

@@ -26,7 +26,11 @@ struct run {
 
 void bm_run_default_options(struct bm_run_options *o) {
   memset(o, 0, sizeof *o);
-  o->jobs = 2 * (int)uv_available_parallelism();
+  /* Sequences mostly wait (for a role, for the witness): measured here,
+   * 8 per core is as fast natively as 2 and 3 times faster under Wine,
+   * where each witness reading serves every sequence waiting for one. */
+  int jobs = 8 * (int)uv_available_parallelism();
+  o->jobs = jobs < 64 ? jobs : 64;
   o->timeout_ms = 2000;
   o->progress = 1;
 }
@@ -109,6 +113,8 @@ static int prepare(struct run *run, const struct bm_run_options *o,
   for (int proto = 0; proto < BM_PROTO_COUNT; proto++)
     run->context.sees_bound[proto] =
         bm_witness_sees_bound((enum bm_proto)proto);
+  if (bm_witness_batch_init(&run->context.witness, &run->loop, run->jobs) != 0)
+    return UV_ENOMEM;
   struct bm_cell *next = result->cells;
   for (int i = 0; i < plan->sequence_count; i++) {
     struct bm_sequence *seq = &run->sequences[i];
@@ -180,6 +186,7 @@ int bm_run(const struct bm_plan *plan, const struct bm_run_options *o,
       .seconds = (double)(uv_hrtime() - start) / 1e9,
   };
   uv_loop_close(&run->loop);
+  bm_witness_batch_free(&run->context.witness);
   free(run->sequences);
   free(run);
   return err;

@@ -1,7 +1,6 @@
 #include "runner/sequence_internal.h"
 
 #include "os/spawn.h"
-#include "os/witness.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -263,14 +262,10 @@ static void on_step_reply(struct bm_sequence *seq, const struct bm_reply *r) {
   bm_seq_next_request(seq);
 }
 
-static void check_witness(uv_timer_t *timer);
-
 void bm_seq_next_request(struct bm_sequence *seq) {
   const struct bm_step *step = current_step(seq);
   if (seq->request == step->request_count) {
-    seq->witness_since = uv_now(seq->run->loop);
-    seq->poll_ms = 0;
-    check_witness(&seq->poll);
+    bm_seq_await_state(seq);
     return;
   }
   const struct bm_request *req = current_request(seq);
@@ -284,63 +279,6 @@ void bm_seq_next_request(struct bm_sequence *seq) {
     return;
   struct bm_request_line r = request_line(seq, req->verb);
   bm_seq_request(seq, *slot, &r, on_step_reply);
-}
-
-static struct bm_error read_witness(struct bm_sequence *seq, char *seen,
-                                    size_t size) {
-  struct bm_witness_query q = {
-      seq->plan->proto, {seq->plan->listener, seq->port}, seq->peer_port};
-  struct bm_witness w;
-  struct bm_error err = bm_witness_read(&q, &w);
-  if (err.code == 0)
-    bm_witness_name(&w, seen, size);
-  return err;
-}
-
-/* Waits for the OS to show the declared state: re-read until it does or the
- * deadline passes. No fixed sleeps. */
-static void check_witness(uv_timer_t *timer) {
-  struct bm_sequence *seq = timer->data;
-  const char *declared = current_step(seq)->state;
-  char seen[64], why[160];
-  struct bm_error err = read_witness(seq, seen, sizeof seen);
-  if (err.code != 0) {
-    char error[64];
-    bm_error_describe(err, error, sizeof error);
-    snprintf(why, sizeof why, "the state witness could not read the OS: %s",
-             error);
-    bm_seq_fail(seq, 0, why);
-    return;
-  }
-  int reached = strcmp(seen, declared) == 0;
-  uint64_t waited = uv_now(seq->run->loop) - seq->witness_since;
-  if (!reached && waited < (uint64_t)seq->run->timeout_ms) {
-    /* 1, 2, 4, 8, 8... ms: natively a read costs microseconds, but under
-     * Wine every read walks the host's whole socket table (nsiproxy), so a
-     * tight loop starves the roles it waits for. */
-    seq->poll_ms = seq->poll_ms ? (seq->poll_ms < 8 ? 2 * seq->poll_ms : 8) : 1;
-    uv_timer_start(&seq->poll, check_witness, seq->poll_ms, 0);
-    return;
-  }
-  if (!bm_plan_step_selected(seq->plan, seq->step)) {
-    snprintf(why, sizeof why, "the sequence did not reach %s", declared);
-    if (reached)
-      bm_seq_next_step(seq);
-    else
-      bm_seq_fail(seq, 0, why);
-    return;
-  }
-  for (int p = 0; p < seq->plan->probe_count; p++)
-    BM_SEQ_SET(bm_seq_cell(seq, seq->step, p)->witnessed, seen);
-  if (!reached) {
-    snprintf(why, sizeof why, "declared %s, witnessed %s after %d ms", declared,
-             seen, seq->run->timeout_ms);
-    bm_seq_fail(seq, 0, why);
-    return;
-  }
-  if (seq->plan->scenario->inherits && bm_seq_inherit_check(seq, declared))
-    return;
-  bm_seq_probe_all(seq);
 }
 
 static int last_selected_step(const struct bm_sequence *seq) {
@@ -394,10 +332,14 @@ static void release_roles(struct bm_sequence *seq, int failed) {
   seq->awaiting_exit = 0;
 }
 
-/* Waits until the inherit child is gone; abandons it after a deadline. */
+/* Waits until the inherit child is gone (and a witness reading in
+ * progress is back); abandons the child after a deadline. */
 static void on_teardown_poll(uv_timer_t *timer);
 
-static void check_torn_down(struct bm_sequence *seq) {
+void bm_seq_check_torn_down(struct bm_sequence *seq) {
+  bm_seq_witness_leave(seq);
+  if (seq->witness_busy)
+    return; /* on once the reading in progress is back */
   if (!bm_seq_inherit_end(seq)) {
     uv_timer_start(&seq->poll, on_teardown_poll, 1, 0);
     return;
@@ -409,13 +351,13 @@ static void check_torn_down(struct bm_sequence *seq) {
 }
 
 static void on_teardown_poll(uv_timer_t *timer) {
-  check_torn_down(timer->data);
+  bm_seq_check_torn_down(timer->data);
 }
 
 static void on_teardown_deadline(uv_timer_t *timer) {
   struct bm_sequence *seq = timer->data;
   bm_seq_inherit_abandon(seq);
-  check_torn_down(seq);
+  bm_seq_check_torn_down(seq);
 }
 
 static void finish(struct bm_sequence *seq, int failed) {
@@ -426,7 +368,7 @@ static void finish(struct bm_sequence *seq, int failed) {
   release_roles(seq, failed);
   uv_timer_start(&seq->deadline, on_teardown_deadline,
                  (uint64_t)seq->run->timeout_ms, 0);
-  check_torn_down(seq);
+  bm_seq_check_torn_down(seq);
 }
 
 static void begin(struct bm_sequence *seq) {

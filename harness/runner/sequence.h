@@ -15,6 +15,7 @@
 #define BM_RUNNER_SEQUENCE_H
 
 #include "os/holder.h"
+#include "os/witness.h"
 #include "os/user.h"
 #include "role/protocol.h"
 #include "runner/plan.h"
@@ -24,6 +25,26 @@
 #include <uv.h>
 
 #define BM_HIJACK_CONNECTIONS 32
+
+/* The witness readings of a run (runner/await_state.c): the sequences
+ * waiting for the next one, and those the one in progress is for. */
+struct bm_witness_batch {
+  uv_loop_t *loop;
+  struct bm_sequence **waiting;
+  int waiting_count;
+  struct bm_sequence **reading;
+  int reading_count;
+  struct bm_witness_query *queries;
+  struct bm_witness *results;
+  struct bm_error error;
+  uv_work_t req;
+  int busy;
+};
+
+/* Room for `capacity` sequences (the run's jobs); 0 or UV_ENOMEM. */
+int bm_witness_batch_init(struct bm_witness_batch *b, uv_loop_t *loop,
+                          int capacity);
+void bm_witness_batch_free(struct bm_witness_batch *b);
 
 /* What the sequences of a run share. */
 struct bm_run_context {
@@ -35,6 +56,7 @@ struct bm_run_context {
   int timeout_ms;
   int verbose;
   int retries; /* sequences run a second time */
+  struct bm_witness_batch witness;
   /* Whether the witness can see the state BOUND (bm_witness_sees_bound),
    * asked once per run. */
   int sees_bound[BM_PROTO_COUNT];
@@ -66,6 +88,10 @@ struct bm_sequence {
   int attempt;   /* 0, then 1 when it runs again */
   int finishing; /* ending: no reply is awaited any more */
   int aborted;   /* Ctrl-C: no second attempt */
+  /* The witness: waiting for a reading or in one (runner/await_state.c),
+   * and what the last one showed. */
+  int witness_busy;
+  char witness_seen[64];
   uint64_t witness_since, poll_ms;
   /* Inherit: the child the server leaves behind (pid 0 until the server
    * names it, and again once it is reaped), and the write end of the pipe

@@ -46,6 +46,16 @@ void bm_seq_next_step(struct bm_sequence *seq);
 /* The current step's next request (or its witness once all are done). */
 void bm_seq_next_request(struct bm_sequence *seq);
 
+/* await_state.c: reads the port's state until it is the current step's
+ * (or the deadline passes), then probes it or moves on. */
+void bm_seq_await_state(struct bm_sequence *seq);
+/* Leaves the readings' queue (a sequence that is ending); one in a reading
+ * in progress stays busy until it is back. */
+void bm_seq_witness_leave(struct bm_sequence *seq);
+
+/* Ends the teardown once nothing is left in flight (sequence.c). */
+void bm_seq_check_torn_down(struct bm_sequence *seq);
+
 /* probes.c: the probes of the current step, then the next step. */
 void bm_seq_probe_all(struct bm_sequence *seq);
 

@@ -23,16 +23,16 @@
 #include <stdio.h>
 #include <string.h>
 
-struct bm_error bm_witness_read(const struct bm_witness_query *q,
-                                struct bm_witness *w) {
-  memset(w, 0, sizeof *w);
+/* One netstat per protocol asked for: its lines counted for every query. */
+static int read_netstat(enum bm_proto proto, const struct bm_witness_query *q,
+                        struct bm_witness *w, int count) {
   /* -a: listeners too; -n: numbers, no lookups; -p: one protocol, both
    * families. The full path: no PATH lookup, no other netstat. */
-  FILE *out = popen(q->proto == BM_TCP ? "/usr/sbin/netstat -an -p tcp"
-                                       : "/usr/sbin/netstat -an -p udp",
+  FILE *out = popen(proto == BM_TCP ? "/usr/sbin/netstat -an -p tcp"
+                                    : "/usr/sbin/netstat -an -p udp",
                     "r");
   if (out == NULL)
-    return bm_error_from_os(errno);
+    return errno;
   int err = 0;
   char line[512];
   while (fgets(line, sizeof line, out) != NULL) {
@@ -40,11 +40,26 @@ struct bm_error bm_witness_read(const struct bm_witness_query *q,
     int parsed = bm_netstat_parse_line(line, &s);
     if (parsed < 0)
       err = EPROTO; /* read on: netstat must not block on a full pipe */
-    else if (parsed > 0)
-      bm_bsd_socket_count(q, &s, w);
+    for (int i = 0; parsed > 0 && i < count; i++)
+      if (q[i].proto == proto)
+        bm_bsd_socket_count(&q[i], &s, &w[i]);
   }
   int status = pclose(out);
   if (err == 0 && status != 0)
     err = status == -1 ? errno : EIO; /* EIO: netstat itself failed */
+  return err;
+}
+
+struct bm_error bm_witness_read_all(const struct bm_witness_query *q,
+                                    struct bm_witness *w, int count) {
+  memset(w, 0, (size_t)count * sizeof *w);
+  int err = 0;
+  for (int proto = 0; proto < BM_PROTO_COUNT && err == 0; proto++) {
+    int asked = 0;
+    for (int i = 0; i < count; i++)
+      asked |= q[i].proto == (enum bm_proto)proto;
+    if (asked)
+      err = read_netstat((enum bm_proto)proto, q, w, count);
+  }
   return bm_error_from_os(err);
 }

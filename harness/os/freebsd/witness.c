@@ -87,8 +87,10 @@ static int socket_of(enum bm_proto proto, const struct xinpgen *record,
   return 0;
 }
 
-static int count_list(const struct bm_witness_query *q, const char *buf,
-                      size_t len, struct bm_witness *w) {
+/* Counts the list's sockets for every query of its protocol. */
+static int count_list(enum bm_proto proto, const struct bm_witness_query *q,
+                      struct bm_witness *w, int count, const char *buf,
+                      size_t len) {
   const struct xinpgen *head = (const struct xinpgen *)buf;
   if (len < 2 * sizeof *head || head->xig_len != sizeof *head)
     return EPROTO;
@@ -96,25 +98,41 @@ static int count_list(const struct bm_witness_query *q, const char *buf,
   for (const char *p = buf + head->xig_len; p < tail;) {
     const struct xinpgen *record = (const struct xinpgen *)p;
     struct bm_bsd_socket s;
-    int err = socket_of(q->proto, record, (size_t)(tail - p), &s);
+    int err = socket_of(proto, record, (size_t)(tail - p), &s);
     if (err != 0)
       return err;
-    bm_bsd_socket_count(q, &s, w);
+    for (int i = 0; i < count; i++)
+      if (q[i].proto == proto)
+        bm_bsd_socket_count(&q[i], &s, &w[i]);
     p += record->xig_len;
   }
   return 0;
 }
 
-struct bm_error bm_witness_read(const struct bm_witness_query *q,
-                                struct bm_witness *w) {
-  memset(w, 0, sizeof *w);
+static int asked_for(enum bm_proto proto, const struct bm_witness_query *q,
+                     int count) {
+  for (int i = 0; i < count; i++)
+    if (q[i].proto == proto)
+      return 1;
+  return 0;
+}
+
+/* One pcblist per protocol asked for, counted for every query. */
+struct bm_error bm_witness_read_all(const struct bm_witness_query *q,
+                                    struct bm_witness *w, int count) {
+  static const char *const lists[] = {[BM_TCP] = "net.inet.tcp.pcblist",
+                                      [BM_UDP] = "net.inet.udp.pcblist"};
+  memset(w, 0, (size_t)count * sizeof *w);
   char *buf = NULL;
-  size_t len = 0;
-  int err = read_list(q->proto == BM_TCP ? "net.inet.tcp.pcblist"
-                                         : "net.inet.udp.pcblist",
-                      &buf, &len);
-  if (err == 0)
-    err = count_list(q, buf, len, w);
+  int err = 0;
+  for (int proto = 0; proto < BM_PROTO_COUNT && err == 0; proto++) {
+    size_t len = 0;
+    if (!asked_for((enum bm_proto)proto, q, count))
+      continue;
+    err = read_list(lists[proto], &buf, &len);
+    if (err == 0)
+      err = count_list((enum bm_proto)proto, q, w, count, buf, len);
+  }
   free(buf);
   return bm_error_from_os(err);
 }

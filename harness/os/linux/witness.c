@@ -154,12 +154,9 @@ static int ask(int fd, const struct request *r, size_t len, enum bm_proto proto,
   return err;
 }
 
-struct bm_error bm_witness_read(const struct bm_witness_query *q,
-                                struct bm_witness *w) {
+static int read_one(int fd, const struct bm_witness_query *q,
+                    struct bm_witness *w) {
   memset(w, 0, sizeof *w);
-  int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-  if (fd < 0)
-    return bm_error_from_os(errno);
   struct request r;
   size_t len = port_request(q, &r);
   int err = ask(fd, &r, len, q->proto, 0, w);
@@ -169,6 +166,19 @@ struct bm_error bm_witness_read(const struct bm_witness_query *q,
     len = connection_request(q, &r);
     err = ask(fd, &r, len, q->proto, 1u << TCP_LISTEN | 1u << TCP_CLOSE, w);
   }
+  return err;
+}
+
+/* sock_diag answers per port, cheaply: one netlink socket, a question per
+ * query. */
+struct bm_error bm_witness_read_all(const struct bm_witness_query *q,
+                                    struct bm_witness *w, int count) {
+  int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  if (fd < 0)
+    return bm_error_from_os(errno);
+  int err = 0;
+  for (int i = 0; i < count && err == 0; i++)
+    err = read_one(fd, &q[i], &w[i]);
   close(fd);
   return bm_error_from_os(err);
 }

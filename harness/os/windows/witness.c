@@ -1,5 +1,6 @@
 /* The Windows state witness: the IP Helper's TCP and UDP tables
- * (GetExtendedTcpTable, GetExtendedUdpTable), filtered to the port.
+ * (GetTcpTable, GetTcp6Table, GetUdpTable, GetUdp6Table), filtered to the
+ * port.
  *
  * The rows carry no socket identity, so the sequence's sockets are those on
  * its port: listeners, and the connection whose remote port is the client's.
@@ -72,21 +73,24 @@ static void count_row(const struct bm_witness_query *q, DWORD local_port,
     w->count[s]++;
 }
 
-static DWORD read_tcp(PVOID table, PDWORD size, ULONG family) {
-  return GetExtendedTcpTable(table, size, FALSE, family,
-                             TCP_TABLE_OWNER_PID_ALL, 0);
+/* The tables without owner pids: the witness needs none, and under Wine
+ * finding each socket's owner walks every process's descriptors (measured
+ * here: about 50 ms a reading with TCP_TABLE_OWNER_PID_ALL). */
+static DWORD read_tcp(PVOID table, PULONG size, int family) {
+  return family == AF_INET ? GetTcpTable(table, size, FALSE)
+                           : GetTcp6Table(table, size, FALSE);
 }
 
-static DWORD read_udp(PVOID table, PDWORD size, ULONG family) {
-  return GetExtendedUdpTable(table, size, FALSE, family, UDP_TABLE_OWNER_PID,
-                             0);
+static DWORD read_udp(PVOID table, PULONG size, int family) {
+  return family == AF_INET ? GetUdpTable(table, size, FALSE)
+                           : GetUdp6Table(table, size, FALSE);
 }
 
 /* Calls the IP Helper with a buffer that grows until the table fits. */
-typedef DWORD (*table_reader)(PVOID table, PDWORD size, ULONG family);
+typedef DWORD (*table_reader)(PVOID table, PULONG size, int family);
 
 static int read_table(table_reader read, int family, void **table) {
-  DWORD size = 0;
+  ULONG size = 0;
   DWORD err = ERROR_INSUFFICIENT_BUFFER;
   *table = NULL;
   while (err == ERROR_INSUFFICIENT_BUFFER) {
@@ -94,7 +98,7 @@ static int read_table(table_reader read, int family, void **table) {
     *table = malloc(size ? size : 1);
     if (!*table)
       return ERROR_NOT_ENOUGH_MEMORY;
-    err = read(*table, &size, (ULONG)family);
+    err = read(*table, &size, family);
   }
   if (err != NO_ERROR) {
     free(*table);
@@ -103,47 +107,60 @@ static int read_table(table_reader read, int family, void **table) {
   return (int)err;
 }
 
-static void count_tcp(const struct bm_witness_query *q, const void *table,
-                      struct bm_witness *w) {
-  if (q->server.def->ip == BM_IPV4) {
-    const MIB_TCPTABLE_OWNER_PID *t = table;
-    for (DWORD i = 0; i < t->dwNumEntries; i++)
-      count_row(q, t->table[i].dwLocalPort, t->table[i].dwRemotePort,
-                t->table[i].dwState, w);
-  } else {
-    const MIB_TCP6TABLE_OWNER_PID *t = table;
-    for (DWORD i = 0; i < t->dwNumEntries; i++)
-      count_row(q, t->table[i].dwLocalPort, t->table[i].dwRemotePort,
-                t->table[i].dwState, w);
+/* The rows of one table, counted for every query of its protocol and
+ * family. */
+static void count_table(enum bm_proto proto, enum bm_ip ip, const void *table,
+                        const struct bm_witness_query *q, struct bm_witness *w,
+                        int count) {
+  for (int i = 0; i < count; i++) {
+    if (q[i].proto != proto || q[i].server.def->ip != ip)
+      continue;
+    if (proto == BM_TCP && ip == BM_IPV4) {
+      const MIB_TCPTABLE *t = table;
+      for (DWORD r = 0; r < t->dwNumEntries; r++)
+        count_row(&q[i], t->table[r].dwLocalPort, t->table[r].dwRemotePort,
+                  t->table[r].dwState, &w[i]);
+    } else if (proto == BM_TCP) {
+      const MIB_TCP6TABLE *t = table;
+      for (DWORD r = 0; r < t->dwNumEntries; r++)
+        count_row(&q[i], t->table[r].dwLocalPort, t->table[r].dwRemotePort,
+                  (DWORD)t->table[r].State, &w[i]);
+    } else if (ip == BM_IPV4) {
+      const MIB_UDPTABLE *t = table;
+      for (DWORD r = 0; r < t->dwNumEntries; r++)
+        count_row(&q[i], t->table[r].dwLocalPort, 0, 0, &w[i]);
+    } else {
+      const MIB_UDP6TABLE *t = table;
+      for (DWORD r = 0; r < t->dwNumEntries; r++)
+        count_row(&q[i], t->table[r].dwLocalPort, 0, 0, &w[i]);
+    }
   }
 }
 
-static void count_udp(const struct bm_witness_query *q, const void *table,
-                      struct bm_witness *w) {
-  if (q->server.def->ip == BM_IPV4) {
-    const MIB_UDPTABLE_OWNER_PID *t = table;
-    for (DWORD i = 0; i < t->dwNumEntries; i++)
-      count_row(q, t->table[i].dwLocalPort, 0, 0, w);
-  } else {
-    const MIB_UDP6TABLE_OWNER_PID *t = table;
-    for (DWORD i = 0; i < t->dwNumEntries; i++)
-      count_row(q, t->table[i].dwLocalPort, 0, 0, w);
-  }
+static int asked_for(enum bm_proto proto, enum bm_ip ip,
+                     const struct bm_witness_query *q, int count) {
+  for (int i = 0; i < count; i++)
+    if (q[i].proto == proto && q[i].server.def->ip == ip)
+      return 1;
+  return 0;
 }
 
-struct bm_error bm_witness_read(const struct bm_witness_query *q,
-                                struct bm_witness *w) {
-  memset(w, 0, sizeof *w);
-  int family = q->server.def->ip == BM_IPV4 ? AF_INET : AF_INET6;
-  void *table;
-  int err =
-      read_table(q->proto == BM_TCP ? read_tcp : read_udp, family, &table);
-  if (err != 0)
-    return bm_error_from_os(err);
-  if (q->proto == BM_TCP)
-    count_tcp(q, table, w);
-  else
-    count_udp(q, table, w);
-  free(table);
+/* One table per protocol and family asked for: under Wine each reading
+ * costs tens of ms however few rows it has. */
+struct bm_error bm_witness_read_all(const struct bm_witness_query *q,
+                                    struct bm_witness *w, int count) {
+  memset(w, 0, (size_t)count * sizeof *w);
+  for (int proto = 0; proto < BM_PROTO_COUNT; proto++)
+    for (int ip = BM_IPV4; ip <= BM_IPV6; ip++) {
+      if (!asked_for((enum bm_proto)proto, (enum bm_ip)ip, q, count))
+        continue;
+      void *table;
+      int err = read_table(proto == BM_TCP ? read_tcp : read_udp,
+                           ip == BM_IPV4 ? AF_INET : AF_INET6, &table);
+      if (err != 0)
+        return bm_error_from_os(err);
+      count_table((enum bm_proto)proto, (enum bm_ip)ip, table, q, w, count);
+      free(table);
+    }
   return BM_OK;
 }
