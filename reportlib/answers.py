@@ -18,8 +18,14 @@ from .model import (NOT_EVIDENCE, ResultFile, address_of, endpoint_holds,
 # states a server that closed first leaves behind.
 RESTART_ADDRESS = "0.0.0.0/0.0.0.0"
 RESTART_STATES = ("FIN_WAIT_2", "TIME_WAIT")
-# A hijack: a second socket binds over a live listener.
+# A hijack: a second socket binds over a live listener. Where no source
+# speaks of a listener, the same socket before it listens (BOUND: the
+# conformance suites' usual case) answers, said as such: Linux lets two
+# SO_REUSEADDR sockets share a port while neither listens, so BOUND is a
+# weaker answer, never mixed with LISTEN's.
 HIJACK_STATE = "LISTEN"
+BEFORE_LISTEN = "BOUND"
+HIJACK_STATES = (HIJACK_STATE, BEFORE_LISTEN)
 HIJACK_SCENARIOS = ("bind", "hijack")
 INHERIT_SCENARIO = "inherit"
 
@@ -40,6 +46,7 @@ class Finding:
     detail: str          # a few words
     cell: dict           # the deciding cell (None: many cells decide)
     source: ResultFile
+    cells: tuple         # every cell the answer rests on, in key order
 
 
 def options_of(family):
@@ -69,9 +76,9 @@ def is_restart_attempt(cell):
             and cell["state"] in RESTART_STATES)
 
 
-def is_hijack_attempt(cell):
+def is_hijack_attempt(cell, state=HIJACK_STATE):
     return (cell["scenario"] in HIJACK_SCENARIOS and cell["proto"] == "tcp"
-            and cell["state"] == HIJACK_STATE and contests(cell))
+            and cell["state"] == state and contests(cell))
 
 
 def is_inherit_restart(cell):
@@ -82,7 +89,7 @@ def is_inherit_restart(cell):
 
 
 def evidence(cells):
-    return [c for c in cells if c["outcome"] not in NOT_EVIDENCE]
+    return in_key_order(c for c in cells if c["outcome"] not in NOT_EVIDENCE)
 
 
 def in_key_order(cells):
@@ -99,38 +106,46 @@ def probe_text(cell):
 def restart_finding(result, option):
     cells = evidence(c for c in result.by_listener_option.get(option, ())
                      if is_restart_attempt(c))
-    refused = in_key_order(c for c in cells if c["outcome"] != "ok")
+    refused = [c for c in cells if c["outcome"] != "ok"]
     if refused:
         return Finding(NO, "refused in " + listed(
             f"{c['state']}: {c['outcome']}" for c in refused),
-            refused[0], result)
+            refused[0], result, tuple(refused))
     if {c["state"] for c in cells} == set(RESTART_STATES):
         return Finding(YES, "binds in " + ", ".join(RESTART_STATES), None,
-                       result)
+                       result, tuple(cells))
     return None
 
 
-def hijack_finding(result, option, user):
+def hijack_finding(result, option, user, state=HIJACK_STATE):
     cells = evidence(c for c in result.by_listener_option.get(option, ())
-                     if c["probe_user"] == user and is_hijack_attempt(c))
+                     if c["probe_user"] == user
+                     and is_hijack_attempt(c, state))
     if not cells:
         return None
-    winners = in_key_order(c for c in cells if took_over(c))
+    # Said where the socket is only bound: not yet a listener.
+    when = "" if state == HIJACK_STATE else f" ({state}: before listen())"
+    winners = [c for c in cells if took_over(c)]
     stealing = [c for c in winners if not both_share(c)]
     if stealing:
-        return Finding(NO, f"a {probe_text(stealing[0])} binds over it",
-                       stealing[0], result)
+        return Finding(NO, f"a {probe_text(stealing[0])} binds over it"
+                           f"{when}", stealing[0], result, tuple(stealing))
     if winners:
         probes = sorted_values("probe_option",
                                {c["probe_option"] for c in winners})
-        return Finding(SHARED, f"shares with {', '.join(probes)} by design",
-                       winners[0], result)
-    tried = {c["probe_option"] for c in cells}
+        return Finding(SHARED, f"shares with {', '.join(probes)} by design"
+                               f"{when}", winners[0], result, tuple(winners))
+    tried = sorted_values("probe_option", {c["probe_option"] for c in cells})
     untried = [o for o in options_of(result.family) if o not in tried]
-    coverage = (f"; only {', '.join(sorted_values('probe_option', tried))} "
-                "probes tried" if untried else "")
-    return Finding(YES, f"refused in {plural(len(cells), 'cell')}{coverage}",
-                   None, result)
+    # Whichever list is shorter.
+    if not untried:
+        coverage = ""
+    elif len(untried) < len(tried):
+        coverage = f"; {', '.join(untried)} probes not tried"
+    else:
+        coverage = f"; only {', '.join(tried)} probes tried"
+    return Finding(YES, f"refused in {plural(len(cells), 'cell')}{when}"
+                        f"{coverage}", None, result, tuple(cells))
 
 
 def inherit_finding(result, option):
@@ -144,24 +159,31 @@ def inherit_finding(result, option):
     flagged = [c for c in cells if c["cloexec"]]
     fix = ("; close-on-exec frees the port" if flagged and
            all(c["outcome"] == "ok" for c in flagged) else "")
-    refused = in_key_order(c for c in inheritable if c["outcome"] != "ok")
+    refused = [c for c in inheritable if c["outcome"] != "ok"]
     if refused:
         spawns = listed(c["spawn"] for c in refused)
         return Finding(NO, f"an inherited listener blocks it "
                            f"({refused[0]['outcome']}; {spawns}){fix}",
-                       refused[0], result)
+                       refused[0], result, tuple(refused))
     leaked = [c for c in inheritable if c["witnessed_state"] == HIJACK_STATE]
     if leaked and option_shares(option):
         return Finding(NO, "binds beside an inherited listener, "
                            f"which still takes connections{fix}",
-                       leaked[0], result)
+                       leaked[0], result, tuple(leaked))
     return Finding(YES, "binds after the server's child started", None,
-                   result)
+                   result, tuple(cells))
 
 
-def finding(result, option, question):
+def finding(result, option, question, state=None):
+    """What result says; state: where a hijack question is asked (None:
+    at LISTEN)."""
     if question == "restart":
         return restart_finding(result, option)
     if question == "inherit":
         return inherit_finding(result, option)
-    return hijack_finding(result, option, USERS[question])
+    return hijack_finding(result, option, USERS[question],
+                          state or HIJACK_STATE)
+
+
+def is_hijack_question(question):
+    return question in USERS

@@ -34,6 +34,14 @@ QUESTIONS = {
 }
 
 
+def question_legend(states):
+    """Which question each column asks, from the vocabulary."""
+    return " ".join(
+        f"{', '.join(s for s in states if state_question(s) == q)} ask the "
+        f"{q} question: {what}." for q, what in QUESTIONS.items()
+        if any(state_question(s) == q for s in states))
+
+
 def cell_question(cell):
     """hijack or restart. An inherit cell's probe is the restarted server,
     whatever the leaked child holds."""

@@ -4,8 +4,8 @@ of each OS; with --all every platform file's tables. Printed by report.py
 
 from pathlib import Path
 
-from . import answers, card, inheritance, text, views
-from .consequence import QUESTIONS as COLUMN_QUESTIONS
+from . import answers, card, inheritance, provenance, text, views, winediff
+from .consequence import question_legend
 from .model import (DIVERGENCE_MARK, NOT_MEASURED, ReportError,
                     family_label, state_question)
 
@@ -14,12 +14,18 @@ README_END = "<!-- bindmatrix:table:end -->"
 
 EVIDENCE_LEGEND = (
     "Evidence: `measured` = this harness on that OS; `reference` = a "
-    "published source or an OS's own tests (the file's provenance says "
-    "which, per cell where it cites one); `emulated` = this harness under an "
-    "emulator such as Wine, which applies its own bind rules. Each answer "
-    "comes from a measured file of that OS, else its references, and an "
-    "emulation only where no reference speaks; `not measured` says the "
-    "answer is not this harness's, and `≠` names a source that disagrees.")
+    "published source or an OS's own conformance tests (these cite the "
+    "file and line that asserts each cell, e.g. `sock.c:2270`); `emulated` "
+    "= this harness under an emulator such as Wine, which applies its own "
+    "bind rules; `emulator's own tests` = the marks in an emulator's test "
+    "suite where it is known to differ from the OS (Wine's `todo_wine`): a "
+    "prediction about the emulator, neither a measurement nor evidence of "
+    "the OS. Each answer comes from a measured file of that OS, else its "
+    "references, and an emulation only where no reference speaks; an "
+    "emulator's tests never answer. `not measured` says the answer is not "
+    "this harness's, `≠` names a source that disagrees, and `BOUND: before "
+    "listen()` an answer where no source speaks of a listener, only of the "
+    "socket bound before it listens.")
 
 COMPARISON_LEGEND = (
     "The blog's experiment, a restarted server: TCP, the new server binds "
@@ -34,6 +40,10 @@ COMPARISON_LEGEND = (
 
 def markdown_escape(text):
     return str(text).replace("|", "\\|")
+
+
+def code(text):
+    return f"`{text}`"
 
 
 def markdown_table(headers, rows):
@@ -77,13 +87,10 @@ def card_markdown(found):
     return "\n".join(lines)
 
 
-def cards_markdown(files):
-    return "\n".join(card_markdown(c) for c in card.cards(files))
-
-
 # ---------------------------------------------------------------- main table
 
-def blog_markdown(table):
+def blog_markdown(table, named=()):
+    """named: the cards' files, described after the table's."""
     footnotes = {r: i for i, r in enumerate(table.sources, 1)}
     headers = ["OS", "option"] + [
         f"{s}<br>({state_question(s)})" for s in table.states]
@@ -95,22 +102,47 @@ def blog_markdown(table):
                                             str)
                        for s in table.states])
         previous = r
-    notes = [f"{text.footnote_mark(i)} {r.id} ({r.kind})"
-             for i, r in enumerate(table.sources, 1)]
+    notes = [f"- {line}" for line in text.footnotes(table, named)]
     divergent = [f"- {DIVERGENCE_MARK} {line}"
                  for line in views.divergences(table)]
-    return (markdown_table(headers, rows) + "\n\nSources: "
-            + "; ".join(notes) + "."
+    return (markdown_table(headers, rows) + "\n\nSources "
+            f"({text.NAMED_ONLY} = named by a card only):\n\n"
+            + "\n".join(notes)
             + ("\n\nOther sources disagree:\n\n" + "\n".join(divergent)
                if divergent else ""))
 
 
-def question_legend(states):
-    """Which question each column asks, from the vocabulary."""
-    return " ".join(
-        f"{', '.join(s for s in states if state_question(s) == q)} ask the "
-        f"{q} question: {what}." for q, what in COLUMN_QUESTIONS.items()
-        if any(state_question(s) == q for s in states))
+# ---------------------------------------------------------------- Wine
+
+def wine_markdown(files, every=False):
+    """Per emulation, the counts of where it differs from the OS as its
+    emulator's tests assert it; the cells their marks do not predict
+    always, every cell with every. "" without the files."""
+    sections = []
+    for found in winediff.wine_diffs(files):
+        rows = found.rows if every else found.unpredicted
+        lines = [f"- {winediff.row_line(found, r)}" for r in rows]
+        if every:
+            lines += [f"- {line}" for line in winediff.unseen_lines(found)]
+        sections.append(f"### {winediff.title(found)}\n\n"
+                        f"{winediff.summary(found)}"
+                        + ("\n\n" + "\n".join(lines) if lines else ""))
+    return "".join(f"{s}\n\n" for s in sections)
+
+
+def sources_markdown(cards):
+    """Where each answer comes from, with the cells a suite asserts."""
+    lines = []
+    for found in provenance.answer_sources(cards):
+        lines.append(f"- {provenance.source_line(found)}")
+        for suite, cells in provenance.by_suite(found.cells):
+            lines.append(f"  - {suite}:")
+            lines += [f"    - {provenance.cell_source(cell, code)}"
+                      for cell in cells]
+        if found.more:
+            lines.append(f"  - {provenance.more_line(found)}")
+    return "### Where each answer comes from\n\n" + "\n".join(lines) \
+        + "\n\n"
 
 
 # ---------------------------------------------------------------- --all
@@ -169,9 +201,10 @@ def answers_markdown(files):
     return markdown_table(ANSWER_HEADERS, rows)
 
 
-def everything_markdown(files):
+def everything_markdown(files, cards):
     references = views.References(files)
-    return (f"### The blog's table in every file\n\n{COMPARISON_LEGEND}"
+    return (f"{sources_markdown(cards)}"
+            f"### The blog's table in every file\n\n{COMPARISON_LEGEND}"
             f"\n\n{comparison_markdown(files, references)}\n\n"
             f"{inheritance_markdown(files, references)}"
             "### Each file's answers, option by option\n\n"
@@ -180,15 +213,18 @@ def everything_markdown(files):
 
 def report_markdown(files, every=False):
     table = views.best_table(files)
+    cards = card.cards(files)
+    named = card.named_by(cards)
     text_ = (f"### What to set: the answer per OS\n\n{EVIDENCE_LEGEND}\n\n"
-             f"{cards_markdown(files)}\n"
+             + "\n".join(card_markdown(c) for c in cards) + "\n"
              "### The blog's table, at the best evidence per OS\n\n"
              "TCP at 0.0.0.0/0.0.0.0: the new server binds with the old "
              "one's option, as the same user. "
              f"{question_legend(table.states)}\n\n"
-             f"{blog_markdown(table)}\n\n")
+             f"{blog_markdown(table, named)}\n\n"
+             f"{wine_markdown(files, every)}")
     if every:
-        return text_ + everything_markdown(files)
+        return text_ + everything_markdown(files, cards)
     return text_ + ("Everything else is one step away: `report.py --all` "
                     "(every file's tables), `report.py --platform FILE` "
                     "(one platform), `report.py --diff linux windows`, "

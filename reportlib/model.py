@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import vocabulary
+from conformance.cells import ANY_ERROR, outcome_agrees
 
 
 class ReportError(Exception):
@@ -72,10 +73,34 @@ def option_shares(option):
 
 
 # Evidence classes, strongest first: a run of this harness on the OS, a
-# published source (documentation, a blog, an OS's own tests), this
-# harness under an emulator (which applies its own rules).
-MEASURED, REFERENCE, EMULATED = "measured", "reference", "emulated"
-EVIDENCE_ORDER = (MEASURED, REFERENCE, EMULATED)
+# published source (documentation, a blog, an OS's own conformance tests),
+# this harness under an emulator (which applies its own rules), and an
+# emulator's own tests where they mark the cases it fails (Wine's
+# todo_wine): a prediction about the emulator, neither a measurement nor
+# evidence of the OS, so it never decides an answer or a table's value.
+MEASURED, REFERENCE, EMULATED, PREDICTED = (
+    "measured", "reference", "emulated", "emulator's own tests")
+EVIDENCE_ORDER = (MEASURED, REFERENCE, EMULATED, PREDICTED)
+# The provenance key by which a prediction's cell names its mark.
+PREDICTION_MARK = "todo_wine"
+
+
+def outcomes_agree(one, other):
+    """Two sources' outcomes for a cell agree; a suite's "error" (bind
+    fails, no error named) agrees with any error."""
+    return outcome_agrees(one, other) or outcome_agrees(other, one)
+
+
+def outcome_words(outcome):
+    """An outcome in a sentence: a suite's unnamed error reads as such."""
+    return "an error" if outcome == ANY_ERROR else outcome
+
+
+def site(cell):
+    """Where a cited cell's source asserts it: path:line."""
+    provenance = cell.get("provenance") if cell else None
+    return (f"{provenance['path']}:{provenance['line']}" if provenance
+            else None)
 
 
 # eq=False: a file is itself, hashed by identity (its cells are dicts).
@@ -104,29 +129,77 @@ class ResultFile:
 
     @property
     def evidence(self):
-        """measured, reference or emulated. A file about an emulator is
-        emulated evidence, whether this harness ran under it or a source
-        describes it: it says what the emulator does, not the OS."""
+        """measured, reference, emulated or an emulator's own tests. A run
+        under an emulator says what the emulator does, not the OS; a source
+        about an emulator (its tests' marks) predicts what it does."""
         if self.platform.get("emulation"):
-            return EMULATED
+            return PREDICTED if self.is_reference else EMULATED
         return REFERENCE if self.is_reference else MEASURED
+
+    @property
+    def is_prediction(self):
+        return self.evidence == PREDICTED
+
+    @property
+    def emulator(self):
+        """The emulator's name in a sentence (wine-8.0 -> Wine)."""
+        emulation = self.platform.get("emulation")
+        return emulation.split("-")[0].capitalize() if emulation else None
 
     @property
     def kind(self):
         """e.g. reference, measured, emulated: wine-8.0."""
-        if self.evidence == EMULATED:
-            return f"emulated: {self.platform['emulation']}"
+        if self.evidence in (EMULATED, PREDICTED):
+            return f"{self.evidence}: {self.platform['emulation']}"
         return self.evidence
 
     @property
     def name(self):
         """What the report calls the file in a sentence: an emulation by
-        its emulator (wine-8.0), everything else by its platform id."""
+        its emulator (wine-8.0), the emulator's tests as such (Wine's
+        tests), everything else by its platform id."""
+        if self.is_prediction:
+            return f"{self.emulator}'s tests"
         return self.platform.get("emulation") or self.id
 
     @property
     def label(self):
         return f"{self.id} ({self.kind})"
+
+    @property
+    def document(self):
+        """What the source is, in a line: a reference's document, or this
+        harness on the platform."""
+        provenance = self.platform.get("provenance")
+        if provenance:
+            return provenance["document"]
+        where = " ".join(str(self.platform[f]) for f in ("os", "release")
+                         if self.platform.get(f))
+        harness = (f"this harness {self.harness['version']} (libuv "
+                   f"{self.harness['libuv']})")
+        if self.evidence == EMULATED:
+            return (f"{harness} under {self.platform['emulation']}, which "
+                    f"reports {where}")
+        return f"{harness} on {where}"
+
+    @property
+    def described(self):
+        return f"{self.label}: {self.document}"
+
+    @functools.cached_property
+    def cites_cells(self):
+        """Each cell names the source line that asserts it (an OS's
+        conformance tests)."""
+        return any("provenance" in cell for cell in self.cells.values())
+
+    @functools.cached_property
+    def suite(self):
+        """The sources a transcribed file comes from, as a comparable
+        value: the OS's view of a test suite and the emulator's view of
+        the same suite share it."""
+        provenance = self.platform.get("provenance") or {}
+        return tuple((s["repository"], s["path"], s["version"])
+                     for s in provenance.get("sources", ()))
 
     @functools.cached_property
     def by_listener_option(self):
@@ -141,8 +214,7 @@ def source_order(result):
     """Strongest evidence first; within a class, files that cite a source
     per cell (an OS's conformance tests) and then the larger files (the
     systematic sources) first."""
-    cited = any("provenance" in cell for cell in result.cells.values())
-    return (EVIDENCE_ORDER.index(result.evidence), not cited,
+    return (EVIDENCE_ORDER.index(result.evidence), not result.cites_cells,
             -len(result.cells), result.id)
 
 

@@ -9,9 +9,10 @@ import base64
 import struct
 from pathlib import Path
 
-from . import answers, card, inheritance, markdown, text, views
-from .consequence import COLOURS, LEGEND, consequence
-from .model import (DIVERGENCE_MARK, NOT_MEASURED, address_of,
+from . import (answers, card, inheritance, markdown, provenance, text,
+               views, winediff)
+from .consequence import COLOURS, LEGEND, consequence, question_legend
+from .model import (DIVERGENCE_MARK, NOT_MEASURED, address_of, site,
                     family_label, plural, short_outcome, state_question)
 from .modules import require
 
@@ -29,10 +30,16 @@ def cells_path(page):
 
 def environment():
     jinja2 = require("jinja2", "python3-jinja2")
-    return jinja2.Environment(
+    from markupsafe import Markup, escape  # jinja2's own dependency
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True, trim_blocks=True, lstrip_blocks=True,
         undefined=jinja2.StrictUndefined)
+    # Paths (dlls/ws2_32/tests/sock.c:2270) may break after a slash on a
+    # narrow card, rather than anywhere.
+    env.filters["breakable"] = lambda text: escape(text).replace(
+        "/", Markup("/<wbr>"))
+    return env
 
 
 def png_size(data):
@@ -42,8 +49,10 @@ def png_size(data):
 # ---------------------------------------------------------------- cards
 
 def card_view(found):
+    # The evidence's tooltip says what the deciding file is.
     rows = [dict(title=r.title, answer=r.answer, detail=r.detail,
                  evidence=r.evidence, disagreements=r.disagreements,
+                 source=r.finding.source.described if r.finding else "",
                  consequence=ANSWER_CONSEQUENCE[r.answer])
             for r in card.card_rows(found)]
     return dict(family=found.family, label=found.label, option=found.option,
@@ -57,7 +66,7 @@ def outcome_cell(cell, shown, title=""):
                 consequence=consequence(cell).replace(" ", "-"))
 
 
-def blog_view(table):
+def blog_view(table, named):
     footnotes = {r: i for i, r in enumerate(table.sources, 1)}
     families = []
     for row in table.rows:
@@ -68,8 +77,10 @@ def blog_view(table):
                 entries.append(outcome_cell(None, NOT_MEASURED,
                                             "not measured"))
                 continue
-            others = "; ".join(f"{r.name}: {o}" for r, o in entry.others)
-            title = f"{entry.outcome} ({entry.source.id})" + (
+            others = "; ".join(views.claim(r, o) for r, o in entry.others)
+            cited = site(entry.cell)
+            title = f"{entry.outcome} ({entry.source.id}" + (
+                f", {cited})" if cited else ")") + (
                 f"; {DIVERGENCE_MARK} {others}" if others else "")
             entries.append(outcome_cell(
                 entry.cell, text.blog_entry_text(entry, footnotes), title))
@@ -78,8 +89,7 @@ def blog_view(table):
         families[-1][1].append(dict(option=row.option, entries=entries))
     return dict(states=table.states, families=families,
                 questions={s: state_question(s) for s in table.states},
-                sources=[f"{text.footnote_mark(i)} {r.id} ({r.kind})"
-                         for i, r in enumerate(table.sources, 1)],
+                sources=text.footnotes(table, named),
                 divergences=views.divergences(table))
 
 
@@ -171,12 +181,27 @@ def platform_view(result, references):
 
 
 def source_view(result):
-    provenance = result.platform.get("provenance") or {}
-    what = provenance.get("document") or (
-        f"this harness {result.harness['version']} on "
-        f"{result.platform['os']} {result.platform['release']}")
-    return dict(id=result.id, kind=result.kind, what=what,
-                url=provenance.get("url"))
+    found = result.platform.get("provenance") or {}
+    return dict(id=result.id, kind=result.kind, what=result.document,
+                url=found.get("url"))
+
+
+def wine_view(found):
+    """An emulation against its emulator's tests: the counts, then every
+    differing cell (unpredicted first) and every unseen prediction."""
+    return dict(title=winediff.title(found), summary=winediff.summary(found),
+                headers=winediff.headers(found),
+                rows=[list(winediff.row_parts(found, r)) for r in found.rows],
+                unseen=winediff.unseen_lines(found))
+
+
+def answer_sources_view(cards):
+    return [dict(line=provenance.source_line(found),
+                 suites=[(suite, [provenance.cell_parts(c) for c in cells])
+                         for suite, cells in provenance.by_suite(
+                             found.cells)],
+                 more=provenance.more_line(found) if found.more else "")
+            for found in provenance.answer_sources(cards)]
 
 
 # ---------------------------------------------------------------- every cell
@@ -266,11 +291,15 @@ def report_pages(files, picture_png, page_path):
     references = views.References(files)
     width, height = png_size(picture_png)
     table = views.best_table(files)
+    cards = card.cards(files)
+    named = card.named_by(cards)
     main = env.get_template("index.html.j2").render(
         title="bindmatrix: which listener option to set, per OS",
-        cards=[card_view(c) for c in card.cards(files)],
-        blog=blog_view(table),
-        questions=markdown.question_legend(table.states),
+        cards=[card_view(c) for c in cards],
+        blog=blog_view(table, named),
+        wine=[wine_view(d) for d in winediff.wine_diffs(files)],
+        answer_sources=answer_sources_view(cards),
+        questions=question_legend(table.states),
         cells_page=cells_path(page_path).name,
         picture=dict(data=base64.b64encode(picture_png).decode("ascii"),
                      width=width, height=height),

@@ -6,7 +6,8 @@ option-pair matrices with numbered columns."""
 import re
 import textwrap
 
-from . import card, inheritance, views
+from . import card, inheritance, provenance, views, winediff
+from .consequence import question_legend
 from .model import (DIVERGENCE_MARK, NOT_MEASURED, family_label,
                     short_legend, short_outcome, sorted_values)
 
@@ -133,7 +134,8 @@ def wrapped(text, indent):
 
 def card_text(found):
     """The answer card: the option, one line per question with its
-    evidence, the disagreements under it, the trade-off."""
+    evidence, the disagreements under it, the trade-off. What each file it
+    names is follows the blog's table."""
     lines = [card.heading(found)]
     rows = card.card_rows(found)
     width = max((len(r.title) for r in rows), default=0)
@@ -160,12 +162,22 @@ def blog_entry_text(entry, footnotes, spell=short_outcome):
         + mark
 
 
-def footnote_lines(table):
-    return [f"{footnote_mark(i)} {r.id} ({r.kind})"
-            for i, r in enumerate(table.sources, 1)]
+# Marks a source named by a card that gives no value in the table.
+NAMED_ONLY = "·"
 
 
-def blog_table_text(table):
+def footnotes(table, named=()):
+    """The table's sources by their marks, then the card's others."""
+    return [f"{footnote_mark(n) if n else NAMED_ONLY} {note}"
+            for n, note in views.source_notes(table, named)]
+
+
+def footnote_lines(table, named=()):
+    return [fill(note, "", "  ") for note in footnotes(table, named)]
+
+
+def blog_table_text(table, named=()):
+    """named: the card's files, described under the table's."""
     if not table.rows:
         return "The blog's table: no cell of its experiment here."
     footnotes = {r: i for i, r in enumerate(table.sources, 1)}
@@ -182,16 +194,15 @@ def blog_table_text(table):
                     + [blog_entry_text(r.entries.get(s), footnotes)
                        for s in table.states])
         previous = r
-    notes = footnote_lines(table)
+    notes = footnote_lines(table, named)
     divergent = views.divergences(table)
     if divergent:
         notes.append(f"{DIVERGENCE_MARK} other sources disagree:")
         notes += [wrapped(line, "  ") for line in divergent]
-    return ("The blog's table: TCP, 0.0.0.0/0.0.0.0; the new server binds "
-            "with the old one's option,\nas the same user. LISTEN, "
-            "ESTABLISHED: a live listener (ok = it was bound over);\n"
-            "FIN_WAIT_2, TIME_WAIT: only old connections (ok = the restart "
-            "binds)\n\n" + text_table(headers, rows) + "\n\n"
+    return (fill("The blog's table: TCP, 0.0.0.0/0.0.0.0; the new server "
+                 "binds with the old one's option, as the same user. "
+                 + question_legend(table.states), "", "")
+            + "\n\n" + text_table(headers, rows) + "\n\n"
             + "\n".join(notes))
 
 
@@ -246,6 +257,20 @@ def hijack_section(result):
     return text
 
 
+def wine_section(result, reference_files):
+    """For an emulation: where it differs from the OS as its emulator's
+    tests assert it, predicted or not; "" where they are not at hand."""
+    found = [d for d in winediff.wine_diffs([result] + reference_files)
+             if d.measured is result]
+    return "\n\n".join(
+        "\n".join([winediff.title(d), fill(winediff.summary(d))]
+                  + [fill(winediff.row_line(d, r), "  ", "    ")
+                     for r in d.rows]
+                  + [fill(line, "  ", "    ")
+                     for line in winediff.unseen_lines(d)])
+        for d in found)
+
+
 def pairs_section(result, references, unavailable):
     grids = [(state, views.drop_options(
         views.pair_grid(result, state, "same", references), unavailable))
@@ -277,21 +302,52 @@ def platform_text(result, reference_files):
     references, then the detail."""
     references = views.References(reference_files)
     unavailable = views.unavailable_options(result)
-    found = card.family_card(result.family, [result] + [
-        r for r in reference_files if r.family == result.family])
+    found = own_card(result, reference_files)
     sections = [platform_heading(result),
                 card_text(found),
                 blog_table_text(views.platform_table(result,
-                                                     reference_files)),
+                                                     reference_files),
+                                found.named),
+                wine_section(result, reference_files),
                 inheritance_section(result, references),
                 hijack_section(result),
                 pairs_section(result, references, unavailable),
                 footer(result, unavailable)]
-    return "\n\n".join(sections) + "\n"
+    return "\n\n".join(s for s in sections if s) + "\n"
+
+
+def suite_lines(cells, indent):
+    """Cited cells under the file of the suite that asserts them."""
+    lines = []
+    for suite, group in provenance.by_suite(cells):
+        lines.append(fill(f"{suite}:", indent))
+        lines += [fill(provenance.cell_source(cell), indent + "  ",
+                       indent + "    ") for cell in group]
+    return lines
+
+
+def own_card(result, reference_files):
+    """The card of the file's OS, from the file and its references."""
+    return card.family_card(result.family, [result] + [
+        r for r in reference_files if r.family == result.family])
+
+
+def sources_section(result, reference_files):
+    """Where the answers of the file's card come from, cell by cell."""
+    lines = []
+    for answer in provenance.answer_sources([own_card(result,
+                                                      reference_files)]):
+        lines.append(fill(provenance.source_line(answer)))
+        lines += suite_lines(answer.cells, "  ")
+        if answer.more:
+            lines.append(f"  {provenance.more_line(answer)}")
+    return "Where the answers come from:\n" + "\n".join(lines)
 
 
 def all_cells_text(result, reference_files):
-    """Every cell: one table per group, option pairs down, states across."""
+    """Every cell: one table per group, option pairs down, states across;
+    then where the card's answers come from, and a transcribed file's
+    source line per cell."""
     references = views.References(reference_files)
     sections = [platform_heading(result)]
     for group, keys in views.cell_groups(result):
@@ -303,6 +359,11 @@ def all_cells_text(result, reference_files):
                in views.reason_counts(result).items()]
     if reasons:
         sections.append("Cells with a reason:\n" + "\n".join(reasons))
+    sections.append(sources_section(result, reference_files))
+    cited = provenance.cited_cells(result)
+    if cited:
+        sections.append("\n".join(["Each cell's source:"]
+                                  + suite_lines(cited, "")))
     sections.append(short_legend("reasons above") + "\n"
                     + views.summary_line(result))
     return "\n\n".join(sections) + "\n"

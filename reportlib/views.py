@@ -10,14 +10,18 @@ import vocabulary
 
 from . import answers
 from .model import (NOT_EVIDENCE, address_of, display_value, family_label,
-                    family_names, key_sort_order, source_order, values_rank)
+                    family_names, key_sort_order, outcome_words,
+                    outcomes_agree, site, source_order, values_rank)
 
 # The comparison of every platform file (--all): the blog's experiment at
 # both IP versions.
 BLOG_ADDRESSES = ("0.0.0.0/0.0.0.0", "[::]/[::]")
 # The main table: the blog's own columns, the hijack question then the
-# restart question, at the blog's address.
-BLOG_STATES = ("LISTEN", "ESTABLISHED") + answers.RESTART_STATES
+# restart question, at the blog's address; first BOUND (the listener
+# before it listens), the case the OSes' conformance suites test, so that
+# they give values where they are the best evidence.
+BLOG_STATES = (answers.BEFORE_LISTEN, answers.HIJACK_STATE,
+               "ESTABLISHED") + answers.RESTART_STATES
 # The address pair of the hijack digest and the option-pair matrices.
 DIGEST_ADDRESS = answers.RESTART_ADDRESS
 PAIR_STATES = ("LISTEN", "TIME_WAIT")
@@ -69,12 +73,13 @@ def make_grid(row_fields, column_fields, items, columns=None):
 
 class References:
     """What the reference files of each OS family say, to mark the
-    measured cells that none of them gives."""
+    measured cells that none of them gives. An emulator's own tests are
+    no reference of the OS: they are left out."""
 
     def __init__(self, files):
         self.outcomes = defaultdict(set)  # (family, key) -> outcomes
         for result in files:
-            if result.is_reference:
+            if result.is_reference and not result.is_prediction:
                 for key, cell in result.cells.items():
                     self.outcomes[(result.family, key)].add(cell["outcome"])
 
@@ -82,7 +87,9 @@ class References:
         if result.is_reference:
             return False
         expected = self.outcomes.get((result.family, key))
-        return bool(expected) and result.cells[key]["outcome"] not in expected
+        outcome = result.cells[key]["outcome"]
+        return bool(expected) and not any(outcomes_agree(e, outcome)
+                                          for e in expected)
 
     def entry(self, result, key):
         cell = result.cells.get(key)
@@ -178,17 +185,20 @@ def blog_entry(key, readers, everyone):
                    if r is not shown and key in r.cells
                    and r.cells[key]["outcome"] not in NOT_EVIDENCE
                    and cell["outcome"] not in NOT_EVIDENCE
-                   and r.cells[key]["outcome"] != cell["outcome"])
+                   and not outcomes_agree(r.cells[key]["outcome"],
+                                          cell["outcome"]))
     return BlogEntry(cell, shown, others)
 
 
 def blog_table(row_groups):
     """row_groups: (family, label, readers, everyone): per main option of
     the family, one row from readers (strongest first), marked against
-    everyone. Rows and columns without a single entry are left out."""
+    everyone. An emulator's own tests never give a value, they only
+    disagree. Rows and columns without a single entry are left out."""
     rows = []
     for family, label, readers, everyone in row_groups:
-        readers = sorted(readers, key=source_order)
+        readers = sorted((r for r in readers if not r.is_prediction),
+                         key=source_order)
         for option in main_options(family):
             entries = {state: entry for state in BLOG_STATES
                        for entry in [blog_entry(blog_key(option, state),
@@ -223,6 +233,35 @@ def platform_table(target, references):
     return BlogTable(table.states, rows, table.sources)
 
 
+def claim(source, outcome):
+    """What a source says of a cell: a prediction as one."""
+    if source.is_prediction:
+        return f"{source.name} predict {outcome_words(outcome)}"
+    return f"{source.name} {outcome}"
+
+
+def cited_sites(table, source):
+    """Where the source's values in the table come from, for the
+    footnotes: "default BOUND dlls/ws2_32/tests/sock.c:2336"."""
+    return [f"{row.option} {state} {site(entry.cell)}"
+            for row in table.rows for state in table.states
+            for entry in [row.entries.get(state)]
+            if entry and entry.source is source and site(entry.cell)]
+
+
+def source_notes(table, named=()):
+    """What each source is, as (mark number or None, line): the table's
+    sources in the order of their marks, with the lines a reference
+    cites for its values; then the other files named (by a card)."""
+    notes = []
+    for number, source in enumerate(table.sources, 1):
+        cited = cited_sites(table, source)
+        notes.append((number, source.described
+                      + (f"; {', '.join(cited)}" if cited else "")))
+    return notes + [(None, r.described) for r in named
+                    if r not in table.sources]
+
+
 def divergences(table):
     """One line per marked place (OS, option, state), once: what the shown
     source gives, then the others."""
@@ -232,7 +271,7 @@ def divergences(table):
             entry = row.entries.get(state)
             place = (row.family, row.option, state)
             if entry and entry.others and place not in lines:
-                others = ", ".join(f"{r.name} {outcome}"
+                others = ", ".join(claim(r, outcome)
                                    for r, outcome in entry.others)
                 lines[place] = (f"{family_label(row.family)} {row.option} "
                                 f"{state}: {entry.source.name} "

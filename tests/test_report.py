@@ -26,7 +26,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from reportlib import (answers, card, check, cli, inheritance,  # noqa: E402
-                       load, markdown, model, views)
+                       load, markdown, model, views, winediff)
 import vocabulary  # noqa: E402
 
 DATA = REPO / "tests" / "data"
@@ -39,6 +39,14 @@ BLOG_XP = REFERENCE / "blog-windows-xp-sp3.json"
 BLOG_FC6 = REFERENCE / "blog-linux-2.6.18-fc6.json"
 MSDOC_XP = REFERENCE / "msdoc-windows-xp-and-earlier.json"
 MSDOC_2003 = REFERENCE / "msdoc-windows-2003-and-later.json"
+BLOG_RH8 = REFERENCE / "blog-linux-2.4.20-rh8.json"
+BLOG_FREEBSD = REFERENCE / "blog-freebsd-6.2.json"
+# The conformance suites, transcribed (tools/transcribe-references).
+WINETEST = REFERENCE / "winetest-windows.json"
+TODO_WINE = REFERENCE / "winetest-wine-8.0-todo.json"
+FREEBSD_TESTS = REFERENCE / "freebsd-tests-netinet.json"
+KSELFTEST = REFERENCE / "kselftest-linux-6.12.json"
+COMMITTED_WINE = REPO / "results" / "windows-wine-8.0-x86_64.json"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -402,7 +410,9 @@ def test_platform_view_is_the_blogs_table_beside_the_references(capsys):
 
 
 def test_platform_view_leaves_out_empty_rows_and_columns(capsys):
-    out = platform_text(capsys, BLOG_FC6)
+    # Two blogs: no SO_REUSEPORT row (Linux 2.6.18 had none), no BOUND
+    # column (the blog never bound without listening).
+    out = platform_text(capsys, BLOG_FC6, BLOG_RH8)
     rows = text_rows(out, "The blog's table")
     assert [(r["option"], r["from"]) for r in rows] == [
         ("default", "linux-2.6.18-fc6-blog"), ("default", "references"),
@@ -411,6 +421,28 @@ def test_platform_view_leaves_out_empty_rows_and_columns(capsys):
     assert list(rows[0]) == ["OS", "option", "from", "LISTEN", "ESTABLISHED",
                              "FIN_WAIT_2", "TIME_WAIT"]
     assert "\nHijack at 0.0.0.0/0.0.0.0: not measured here.\n" in out
+
+
+def test_platform_view_takes_the_selftests_where_they_speak(capsys):
+    # The kernel's selftests bind without listening (BOUND), and
+    # reuseport_addr_any.c binds SO_REUSEPORT listeners: a column and a
+    # row that the blogs lack, each value citing its line.
+    out = platform_text(capsys, BLOG_FC6, BLOG_RH8, KSELFTEST)
+    rows = text_rows(out, "The blog's table")
+    assert list(rows[0])[3:] == ["BOUND", "LISTEN", "ESTABLISHED",
+                                 "FIN_WAIT_2", "TIME_WAIT"]
+    assert [(r["option"], r["from"], r["BOUND"], r["LISTEN"],
+             r["TIME_WAIT"]) for r in rows] == [
+        ("default", "linux-2.6.18-fc6-blog", "–", "INUSE¹", "INUSE¹"),
+        ("default", "references", "INUSE²", "INUSE³", "INUSE²"),
+        ("SO_REUSEADDR", "linux-2.6.18-fc6-blog", "–", "INUSE¹", "ok¹"),
+        ("SO_REUSEADDR", "references", "–", "INUSE³", "ok³"),
+        ("SO_REUSEPORT", "references", "–", "ok²", "–")]
+    assert footnote(out, "² linux-conformance-kselftest-6.12").endswith(
+        "; default BOUND tools/testing/selftests/net/bind_wildcard.c:66, "
+        "default TIME_WAIT tools/testing/selftests/net/bind_timewait.c:87, "
+        "SO_REUSEPORT LISTEN "
+        "tools/testing/selftests/net/reuseport_addr_any.c:84")
 
 
 def test_platform_view_reads_only_the_references_among_files(capsys):
@@ -448,6 +480,16 @@ def paragraph(text, start):
     joined as they were before wrapping."""
     lines = text[text.index(start):].split("\n\n")[0].splitlines()
     return " ".join(line.strip() for line in lines)
+
+
+def footnote(text, start):
+    """The line starting with start and the indented lines after it (a
+    wrapped footnote), joined as they were before wrapping."""
+    lines = text[text.index(start):].splitlines()
+    indent = " " * (len(lines[0]) - len(lines[0].lstrip()) + 2)
+    body = itertools.takewhile(lambda line: line.startswith(indent),
+                               lines[1:])
+    return " ".join([lines[0]] + [line.strip() for line in body])
 
 
 def test_platform_view_tables_inherited_listeners(capsys):
@@ -590,9 +632,15 @@ def test_main_table_is_the_blogs_shape_at_the_best_evidence(capsys):
     # on Windows (the larger first), never the emulation they contradict.
     marks = markdown_rows(out, "OS")
     assert marks[0]["FIN_WAIT_2<br>(restart)"] == "ok² ≠"
-    assert ("Sources: ¹ windows-2003-and-later-msdoc (reference); "
-            "² windows-xp-sp3-blog (reference); ³ linux-fixture "
-            "(measured).") in out
+    sources = out[out.index("Sources ("):out.index("Other sources")]
+    assert [line.split(":")[0] for line in sources.splitlines()[2:-1]] == [
+        "- ¹ windows-2003-and-later-msdoc (reference)",
+        "- ² windows-xp-sp3-blog (reference)",
+        "- ³ linux-fixture (measured)",
+        "- · windows-wine-fixture (emulated"]  # named by the card only
+    assert ("- ¹ windows-2003-and-later-msdoc (reference): Microsoft, 'Using "
+            "SO_REUSEADDR and SO_EXCLUSIVEADDRUSE' (Windows Sockets 2 "
+            "documentation)\n") in sources
     assert ("- ≠ Windows default FIN_WAIT_2: windows-xp-sp3-blog ok; "
             "wine-8.0 EADDRINUSE") in out
 
@@ -669,10 +717,10 @@ def findings(path, option):
 def test_answers_of_a_linux_file():
     assert findings(LINUX, "default") == (
         "no: refused in FIN_WAIT_2: EADDRINUSE, TIME_WAIT: EADDRINUSE",
-        "yes: refused in 3 cells; only default, SO_REUSEADDR, SO_REUSEPORT "
-        "probes tried",
-        "yes: refused in 4 cells; only default, SO_REUSEADDR, SO_REUSEPORT "
-        "probes tried",
+        "yes: refused in 3 cells; SO_REUSEADDR+SO_REUSEPORT probes not "
+        "tried",
+        "yes: refused in 4 cells; SO_REUSEADDR+SO_REUSEPORT probes not "
+        "tried",
         "no: an inherited listener blocks it (EADDRINUSE; fork-exec, "
         "uv_spawn); close-on-exec frees the port")
     assert findings(LINUX, "SO_REUSEPORT")[2] == (
@@ -768,15 +816,24 @@ def test_windows_card_from_the_committed_results(committed):
     other = rows["hijack-safe, other user"]
     assert (other.answer, other.evidence) == (
         "yes", "not measured; reference windows-2003-and-later-msdoc")
+    # Wine's conformance tests decide, citing the ok() line that real
+    # Windows passes (Microsoft's table says the same: no line of it).
     same = rows["hijack-safe, same user"]
-    assert (same.answer, same.detail) == (
-        "no", "a default probe at 127.0.0.1 binds over it")
-    # Wine disagrees, and the card says so; Microsoft's table decides.
+    assert (same.answer, same.evidence, same.detail) == (
+        "no", "not measured; reference windows-conformance-wine-sock.c, "
+        "dlls/ws2_32/tests/sock.c:2270",
+        "a default probe at 127.0.0.1 binds over it")
+    # Wine disagrees, and the card says so, with whether Wine's own tests
+    # predict it; the todo_wine file is no source of its own line.
     assert same.disagreements == (
-        "wine-8.0 gives EADDRINUSE where windows-2003-and-later-msdoc gives "
-        "ok (default probe at 127.0.0.1, LISTEN)",)
+        "wine-8.0 gives EADDRINUSE where windows-conformance-wine-sock.c "
+        "gives ok (default probe at 127.0.0.1, LISTEN), as Wine's tests "
+        "predict (todo_wine, sock.c:2270)",)
     assert rows["inherit-safe"].evidence == (
         "not measured; emulated windows-wine-8.0-x86_64")
+    assert [r.id for r in found.named] == [
+        "windows-xp-sp3-blog", "windows-2003-and-later-msdoc",
+        "windows-conformance-wine-sock.c", "windows-wine-8.0-x86_64"]
     assert found.tradeoff == (
         "default: restart-safe, refuses other users but lets the same user "
         "bind over it; SO_EXCLUSIVEADDRUSE: refuses everyone but blocks a "
@@ -853,6 +910,251 @@ def test_markdown_tables_inherited_listeners_per_platform(capsys):
     wine = section[section.index("#### windows-wine-fixture"):]
     assert markdown_rows(wine, "cloexec")[0]["SO_REUSEADDR"] == "EACCES"
     assert "Verdict: a leaked listener blocks the restart" in wine
+
+
+# ---------------------------------------------------------------- evidence
+
+@pytest.mark.parametrize("path, evidence, kind, name", [
+    (LINUX, "measured", "measured", "linux-fixture"),
+    (WINE, "emulated", "emulated: wine-8.0", "wine-8.0"),
+    (MSDOC_2003, "reference", "reference", "windows-2003-and-later-msdoc"),
+    (WINETEST, "reference", "reference", "windows-conformance-wine-sock.c"),
+    # Wine's todo_wine marks: a prediction about Wine, from its own tests.
+    (TODO_WINE, "emulator's own tests", "emulator's own tests: wine-8.0",
+     "Wine's tests"),
+])
+def test_evidence_classes_stay_distinct(path, evidence, kind, name):
+    result = loaded(path)
+    assert (result.evidence, result.kind, result.name) == (
+        evidence, kind, name)
+
+
+def test_wines_own_tests_alone_answer_nothing():
+    found = card_of("windows", TODO_WINE)
+    assert (found.option, card.card_rows(found)) == (None, [])
+
+
+def test_wines_own_tests_read_as_a_prediction_about_wine():
+    same = card.option_answers(load_files(TODO_WINE, WINETEST),
+                               "default")["same"]
+    assert same.finding.source.id == "windows-conformance-wine-sock.c"
+    assert same.disagreements == (
+        "Wine's tests predict wine-8.0 gives an error where "
+        "windows-conformance-wine-sock.c gives ok (default probe at "
+        "127.0.0.1, LISTEN; todo_wine, sock.c:2270)",)
+
+
+def test_a_reference_that_answers_cites_its_lines():
+    found = card_of("windows", WINETEST)
+    row = next(r for r in card.card_rows(found)
+               if r.title == "hijack-safe, same user")
+    # Sorted, three at most: the detail lists every one.
+    assert row.evidence == ("not measured; reference windows-conformance-"
+                            "wine-sock.c, dlls/ws2_32/tests/sock.c:2051, "
+                            "2056, 2066, …")
+
+
+def test_bound_answers_only_where_no_source_speaks_of_a_listener():
+    # FreeBSD's tests bind beside a socket that does not listen: the
+    # answer says so.
+    alone = next(r for r in card.card_rows(card_of("bsd", FREEBSD_TESTS))
+                 if r.title == "hijack-safe, other user")
+    assert (alone.answer, alone.evidence, alone.detail) == (
+        "yes", "not measured; reference freebsd-conformance-socket_afinet.c,"
+        " tests/sys/netinet/socket_afinet.c:495",
+        "refused in 16 cells (BOUND: before listen()); "
+        "SO_REUSEADDR+SO_REUSEPORT probes not tried")
+    # Beside the blog's listener, LISTEN answers the same user; BOUND only
+    # the other user, of whom the blog says nothing.
+    both = card.option_answers(load_files(FREEBSD_TESTS, BLOG_FREEBSD),
+                               "default")
+    assert both["same"].finding.source.id == "freebsd-6.2-blog"
+    assert both["same"].disagreements == ()
+    assert both["other"].finding.source.id == \
+        "freebsd-conformance-socket_afinet.c"
+
+
+def test_main_table_takes_the_suites_where_they_are_the_best_evidence(
+        capsys):
+    _, out, _ = run(capsys, WINETEST, MSDOC_2003, FREEBSD_TESTS,
+                    BLOG_FREEBSD)
+    rows = markdown_rows(out, "OS")
+    assert [(r["OS"], r["option"], r["BOUND<br>(hijack)"],
+             r["LISTEN<br>(hijack)"]) for r in rows] == [
+        ("Windows", "default", "EADDRINUSE¹", "EADDRINUSE²"),
+        ("Windows", "SO_REUSEADDR", "–", "ok²"),
+        ("Windows", "SO_EXCLUSIVEADDRUSE", "–", "EADDRINUSE²"),
+        ("FreeBSD", "default", "EADDRINUSE³", "EADDRINUSE⁴"),
+        ("FreeBSD", "SO_REUSEADDR", "–", "EADDRINUSE⁴")]
+    assert ("- ¹ windows-conformance-wine-sock.c (reference): Wine "
+            "conformance tests dlls/ws2_32/tests/sock.c (test_reuseaddr, "
+            "tests_exclusive[], test_ipv6only): the ok() expectations, which "
+            "hold on real Windows; default BOUND "
+            "dlls/ws2_32/tests/sock.c:2336\n") in out
+    assert ("- ³ freebsd-conformance-socket_afinet.c (reference): FreeBSD "
+            "tests tests/sys/netinet/socket_afinet.c (multibind, "
+            "bind_connected_port); default BOUND "
+            "tests/sys/netinet/socket_afinet.c:487\n") in out
+
+
+def wine_beside_its_tests(tmp_path):
+    """A made-up Wine run of the cells Wine's tests assert: Windows'
+    answers but for three cells. One differs as todo_wine predicts, two
+    (SO_REUSEADDR over SO_REUSEADDR, IPv4 and IPv6) differ unpredicted;
+    the suite's unnamed errors are named."""
+    windows = json.loads(WINETEST.read_text())
+    document = json.loads(WINE.read_text())
+    document["platform"]["id"] = "windows-wine-beside-its-tests"
+    document["cells"] = []
+    for cell in windows["cells"]:
+        cell = {k: v for k, v in cell.items() if k != "provenance"}
+        cell["witnessed_state"] = cell["state"]
+        if cell["outcome"] == "error":
+            cell.update(outcome="EADDRINUSE", os_error=10048)
+        document["cells"].append(cell)
+    predicted = cells_where(document, scenario="bind", state="LISTEN",
+                            listener_endpoint="0.0.0.0",
+                            probe_endpoint="127.0.0.1")
+    unpredicted = cells_where(document, listener_option="SO_REUSEADDR",
+                              probe_option="SO_REUSEADDR")
+    for cell in predicted + unpredicted:
+        cell.update(outcome="EACCES" if cell in unpredicted
+                    else "EADDRINUSE", os_error=10013)
+    path = tmp_path / "wine-beside.json"
+    path.write_text(json.dumps(document))
+    return path
+
+
+UNPREDICTED = tuple(
+    f"bind tcp {address} SO_REUSEADDR→SO_REUSEADDR same user BOUND: Windows "
+    "ok (sock.c:2233), wine-8.0 EACCES; NOT predicted by Wine's tests"
+    for address in ("127.0.0.1/127.0.0.1", "[::1]/[::1]"))
+PREDICTED = ("bind tcp 0.0.0.0/127.0.0.1 default→default same user LISTEN: "
+             "Windows ok (sock.c:2270), wine-8.0 EADDRINUSE; predicted by "
+             "Wine's tests (todo_wine, sock.c:2270)")
+
+
+def test_wine_against_its_tests_lists_an_unpredicted_difference_first(
+        tmp_path):
+    files = load_files(wine_beside_its_tests(tmp_path), WINETEST, TODO_WINE)
+    (found,) = winediff.wine_diffs(files)
+    assert [winediff.row_line(found, r) for r in found.rows] == [
+        *UNPREDICTED, PREDICTED]
+    assert winediff.summary(found) == (
+        "Of 34 cells that windows-conformance-wine-sock.c asserts and "
+        "windows-wine-beside-its-tests measured, 3 differ: 1 predicted by "
+        "Wine's tests (windows-wine-8.0-todo-wine-sock.c), 2 not predicted. "
+        "7 predicted differences did not happen: wine-8.0 agrees with "
+        "Windows there.")
+
+
+def test_wine_against_its_tests_in_every_output(capsys, tmp_path):
+    wine = wine_beside_its_tests(tmp_path)
+    terminal = platform_text(capsys, wine, WINETEST, TODO_WINE)
+    section = terminal[terminal.index("wine-8.0 against Windows as Wine's "
+                                      "tests assert it"):]
+    assert footnote(section, "  bind tcp 127.0.0.1/127.0.0.1") == \
+        f"  {UNPREDICTED[0]}"
+    # The README's short form: the counts and what was not predicted.
+    _, readme, _ = run(capsys, wine, WINETEST, TODO_WINE)
+    assert "### wine-8.0 against Windows as Wine's tests assert it" in readme
+    assert f"- {UNPREDICTED[0]}\n- {UNPREDICTED[1]}\n\n" in readme
+    assert PREDICTED not in readme
+    _, every, _ = run(capsys, "--all", wine, WINETEST, TODO_WINE)
+    assert f"- {PREDICTED}\n" in every
+    # The page: collapsed, every cell.
+    page = tmp_path / "page.html"
+    assert cli.main(["--html", str(page), str(wine), str(WINETEST),
+                     str(TODO_WINE)]) == 0
+    html = page.read_text(encoding="utf-8")
+    wine_section = html[html.index('<details id="wine">'):]
+    wine_section = wine_section[:wine_section.index("</details>")]
+    assert wine_section.count("<tr>") == 4  # the header and three cells
+    assert wine_section.index("NOT predicted by Wine&#39;s tests") < \
+        wine_section.index("predicted by Wine&#39;s tests (todo_wine")
+    # Beside it, where each answer comes from, with the asserting line.
+    sources = html[html.index('<details id="answer-sources">'):]
+    assert ("<li>bind tcp 0.0.0.0/127.0.0.1 SO_EXCLUSIVEADDRUSE→default same "
+            "user BOUND: EACCES; test_reuseaddr, line 2051, expecting "
+            "WSAEACCES: <code>WSAEACCES,</code></li>") in sources
+
+
+def test_a_card_says_whether_wines_tests_predict_its_difference(tmp_path):
+    files = load_files(wine_beside_its_tests(tmp_path), WINETEST, TODO_WINE)
+    found = card.option_answers(files, "SO_REUSEADDR")["same"]
+    assert found.disagreements == (
+        "wine-8.0 gives EACCES where windows-conformance-wine-sock.c gives "
+        "ok (SO_REUSEADDR probe at 127.0.0.1, BOUND), NOT predicted by "
+        "Wine's tests (sock.c:2233: no todo_wine)",)
+
+
+def test_the_committed_wine_run_against_wines_tests(committed):
+    (found,) = winediff.wine_diffs(committed)
+    assert (found.measured.id, found.os_side.id, found.prediction.id) == (
+        "windows-wine-8.0-x86_64", "windows-conformance-wine-sock.c",
+        "windows-wine-8.0-todo-wine-sock.c")
+    # What python3 -m conformance wine-diff lists, predicted or not.
+    done = subprocess.run([sys.executable, "-m", "conformance", "wine-diff"],
+                          cwd=REPO, capture_output=True, text=True,
+                          timeout=60)
+    listed = done.stdout.splitlines()
+    assert listed[-1] == (
+        f"{len(found.rows)} cells differ from Windows, "
+        f"{len(found.rows) - len(found.unpredicted)} predicted by todo_wine,"
+        f" {len(found.unpredicted)} not predicted")
+    # The README's table of the suites: 8 measured, 0 agree, all 8
+    # predicted by todo_wine.
+    assert (found.compared, len(found.rows), len(found.unpredicted),
+            found.unseen) == (8, 8, 0, ())
+
+
+def test_a_suites_unnamed_error_agrees_and_wines_tests_are_no_reference(
+        tmp_path):
+    files = load_files(wine_beside_its_tests(tmp_path), WINETEST, TODO_WINE)
+    wine = next(r for r in files if r.evidence == "emulated")
+    marks = views.References(files)
+
+    def key(**fields):
+        (found,) = [k for k, c in wine.cells.items()
+                    if all(c[f] == v for f, v in fields.items())]
+        return found
+    # Windows: "error" (no error named), Wine EADDRINUSE: no mark.
+    assert not marks.diverges(wine, key(
+        listener_endpoint="127.0.0.1", probe_endpoint="127.0.0.1",
+        listener_option="SO_REUSEADDR", probe_option="default"))
+    # Windows ok, todo_wine "error", Wine EADDRINUSE: marked, as the
+    # prediction says nothing of Windows.
+    assert marks.diverges(wine, key(
+        scenario="bind", state="LISTEN", listener_endpoint="0.0.0.0",
+        probe_endpoint="127.0.0.1"))
+
+
+def test_where_each_answer_comes_from_cell_by_cell(capsys):
+    _, every, _ = run(capsys, "--all", WINETEST, MSDOC_2003, BLOG_XP)
+    section = every[every.index("### Where each answer comes from"):]
+    assert ("- Windows: set default (no option), hijack-safe, same user no: "
+            "windows-conformance-wine-sock.c (reference), Wine conformance "
+            "tests dlls/ws2_32/tests/sock.c") in section
+    assert ("  - Debian wine 8.0~repack-4 (the Wine source) "
+            "dlls/ws2_32/tests/sock.c (version 8.0~repack-4):\n"
+            "    - bind tcp 0.0.0.0/127.0.0.1 default→default same user "
+            "LISTEN: ok; test_reuseaddr, line 2270, expecting !rc: "
+            "`todo_wine ok(!rc, \"got error %d.\\n\", "
+            "WSAGetLastError());`\n") in section
+    # A published table cites no line: its document and address.
+    assert ("hijack-safe, other user yes: windows-2003-and-later-msdoc "
+            "(reference), Microsoft, 'Using SO_REUSEADDR and "
+            "SO_EXCLUSIVEADDRUSE' (Windows Sockets 2 documentation) "
+            "https://learn.microsoft.com/") in section
+
+
+def test_a_transcribed_files_every_cell_names_its_line(capsys):
+    out = platform_text(capsys, FREEBSD_TESTS, "--all")
+    cited = out[out.index("Each cell's source:\n"):]
+    assert cited.splitlines()[1] == (
+        "freebsd/freebsd-src tests/sys/netinet/socket_afinet.c (version")
+    assert cited.count("  bind ") == len(loaded(FREEBSD_TESTS).cells)
+    assert "Where the answers come from:\n" in out
 
 
 # ---------------------------------------------------------------- --diff
