@@ -20,6 +20,7 @@ Errors: nginx logs the call and errno, "bind() to ... failed (98: ...)";
 Python's errno table names it. A bind nginx cannot make it retries five
 times, 500 ms apart: the role stops it at the first failure.
 """
+import ctypes
 import errno
 import os
 import re
@@ -59,6 +60,15 @@ http {{
 STARTED = "start worker processes"  # logged once every listener is bound
 FAILED = re.compile(r"\] \d+#\d+: (\w+)\(\) .* failed \((\d+): ")
 STOP_SECONDS = 10
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def stop_with_parent():
+    """In the nginx child before exec: on Linux, a SIGTERM (nginx's fast
+    shutdown) when this driver dies, however it dies, so that no nginx
+    outlives its role. Elsewhere the driver's own exit stops it."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class Unsupported(Exception):
@@ -77,7 +87,7 @@ class Nginx:
             [binary, "-p", self.dir.name, "-c", config, "-e", "stderr",
              "-g", "daemon off;"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE, text=True)
+            stderr=subprocess.PIPE, text=True, preexec_fn=stop_with_parent)
 
     def started(self):
         """None once listening, else the reply for what failed."""

@@ -102,21 +102,26 @@ sub close_conn {
     return 'ok 0';
 }
 
-# Listens, then forks and execs HOLD as a Perl server would (open '-|'),
-# stdin the harness's descriptor 3; Perl's own descriptors above $^F are
-# close-on-exec, which is what is measured.
+# Listens, then forks and execs HOLD as a Perl server would, stdin the
+# harness's descriptor 3, stdout a pipe; Perl's own descriptors above $^F
+# are close-on-exec, which is what is measured. (Not open '-|': closing
+# that handle waits for the child.)
 sub inherit {
     my @args = @_;
     unsupported('inherit hands descriptor 3 to the child: a Unix convention') if $^O eq 'MSWin32';
     unsupported('expected: inherit tcp ENDPOINT OPTION PORT HOLD...') unless @args >= 5;
     my $answer = server(@args[0 .. 3]);
     return $answer unless $answer =~ /^ok/;
-    my $pid = open(my $child_out, '-|') // return error_reply('spawn', $! + 0);
+    pipe(my $child_out, my $to_parent) or return error_reply('spawn', $! + 0);
+    my $pid = fork // return error_reply('spawn', $! + 0);
     if ($pid == 0) {
-        open(STDIN, '<&', $HOLD_INPUT_FD) or die "bm-role-perl: descriptor 3: $!\n";
+        open(STDIN,  '<&', $HOLD_INPUT_FD) or die "bm-role-perl: descriptor 3: $!\n";
+        open(STDOUT, '>&', $to_parent)     or die "bm-role-perl: stdout: $!\n";
         exec { $args[4] } @args[4 .. $#args] or die "bm-role-perl: exec $args[4]: $!\n";
     }
+    close $to_parent;
     my $line = <$child_out> // '';
+    close $child_out;
     chomp $line;
     return "$answer $pid" if $line eq "ok $pid";
     warn "bm-role-perl: the child said '$line'\n";
