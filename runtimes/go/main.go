@@ -103,6 +103,18 @@ func (c *cell) reset() {
 	*c = cell{}
 }
 
+// acceptWindow is how long count's Accept waits for one more connection.
+// On Unix Accept tries accept(2) before it waits, so a queued connection is
+// taken at once and the window only ends the loop. On Windows Accept posts
+// an AcceptEx and waits for its completion, which under Wine has taken
+// longer than a millisecond even for a queued connection.
+func acceptWindow() time.Duration {
+	if runtime.GOOS == "windows" {
+		return 100 * time.Millisecond
+	}
+	return time.Millisecond
+}
+
 // count accepts what is already waiting: a deadline just ahead lets Accept
 // take every queued connection and then give up; each is reset (linger 0)
 // so that it leaves no TIME_WAIT on the port.
@@ -110,7 +122,7 @@ func (c *cell) count() {
 	tl := c.listener.(*net.TCPListener)
 	n := 0
 	for {
-		tl.SetDeadline(time.Now().Add(time.Millisecond))
+		tl.SetDeadline(time.Now().Add(acceptWindow()))
 		conn, err := tl.Accept()
 		if err != nil {
 			if errors.Is(err, os.ErrDeadlineExceeded) {

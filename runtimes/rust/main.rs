@@ -6,7 +6,7 @@
 // [::] has the OS's default and [::]dual is no separate call. Errors:
 // io::Error carries errno (the WSA code on Windows), not its name, nor
 // which system call failed.
-use std::io::{self, BufRead, BufReader, ErrorKind, Write};
+use std::io::{self, BufRead, ErrorKind, Write};
 use std::net::{TcpListener, TcpStream};
 
 const OPTION: &str = "rust:std::net::TcpListener";
@@ -145,6 +145,7 @@ impl Cell {
 
     #[cfg(unix)]
     fn inherit(&mut self, args: &[&str]) -> Reply {
+        use std::io::BufReader;
         use std::os::unix::io::FromRawFd;
         use std::process::{Command, Stdio};
         if args.len() < 5 {
