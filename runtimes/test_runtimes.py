@@ -175,10 +175,11 @@ def test_probe_over_live_listener(roles, runtime, option):
 
 
 @pytest.mark.parametrize("runtime,option", cases())
-def test_probe_after_close_listener(roles, runtime, option):
+@pytest.mark.parametrize("request_line", ["close-listener", "reset"])
+def test_probe_after(roles, runtime, option, request_line):
     server, successor = roles
     port = serve(server, option)
-    assert server.ask("close-listener") == "ok 0"
+    assert server.ask(request_line) == "ok 0"
     assert successor.ask(f"probe tcp 127.0.0.1 {option} {port}") == "ok 0"
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", port), timeout=REPLY_SECONDS).close()
@@ -214,20 +215,13 @@ def test_count_resets_waiting(roles, runtime, option):
 
 
 @pytest.mark.parametrize("runtime,option", cases())
-def test_reset_frees_the_port(roles, runtime, option):
-    server, successor = roles
-    port = serve(server, option)
-    assert server.ask("reset") == "ok 0"
-    assert successor.ask(f"probe tcp 127.0.0.1 {option} {port}") == "ok 0"
-
-
-@pytest.mark.parametrize("runtime,option", cases())
 @pytest.mark.parametrize("request_line", [
     "bind tcp 127.0.0.1 {option} {port}",
     "server udp 127.0.0.1 {option} {port}",
     "server tcp 127.0.0.1 SO_REUSEADDR {port}",
+    "server tcp localhost {option} {port}",
     "frobnicate",
-], ids=["bind", "udp", "C_option", "unknown"])
+], ids=["bind", "udp", "C_option", "not_an_address", "unknown"])
 def test_unsupported(runtime, option, request_line):
     role = Role(runtime)
     try:

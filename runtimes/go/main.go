@@ -1,8 +1,9 @@
 // bm-role-go: the role protocol (role-protocol.md) with Go's own listener,
 // net.Listen. One listener and one accepted connection per cell.
 //
-// Endpoints: net.Listen("tcp", ADDR:PORT) for every endpoint but [::],
-// which is "tcp6": Go sets IPV6_V6ONLY on a tcp6 wildcard and turns a "tcp"
+// Endpoints: net.Listen("tcp", ADDR:PORT), ADDR the endpoint's address (its
+// name without brackets and without the "dual" of [::]dual), but "tcp6" for
+// [::]: Go sets IPV6_V6ONLY on a tcp6 wildcard and turns a "tcp"
 // wildcard, 0.0.0.0 included, into a dual-stack [::] socket where the OS
 // has IPv4-mapped addresses (net/ipsock_posix.go, favoriteAddrFamily).
 // Errors: Go names the failing system call (os.SyscallError) and exposes
@@ -28,15 +29,11 @@ type cell struct {
 	conn     net.Conn
 }
 
-// endpoints maps a vocabulary endpoint to net.Listen's network and host.
-var endpoints = map[string][2]string{
-	"0.0.0.0":            {"tcp", "0.0.0.0"},
-	"127.0.0.1":          {"tcp", "127.0.0.1"},
-	"[::]":               {"tcp6", "::"},
-	"[::1]":              {"tcp", "::1"},
-	"[::]dual":           {"tcp", "::"},
-	"[::ffff:127.0.0.1]": {"tcp", "::ffff:127.0.0.1"},
-	"[::ffff:0.0.0.0]":   {"tcp", "::ffff:0.0.0.0"},
+// address is the endpoint's IP address: its name without brackets and
+// without the "dual" of [::]dual; false for a name that is not an address.
+func address(endpoint string) (string, bool) {
+	host := strings.Trim(strings.TrimSuffix(endpoint, "dual"), "[]")
+	return host, net.ParseIP(host) != nil
 }
 
 var out = bufio.NewWriter(os.Stdout)
@@ -76,14 +73,16 @@ func listen(args []string) (net.Listener, bool) {
 		unsupported("the only listener here is go:net.Listen, not " + args[2])
 		return nil, false
 	}
-	ep, known := endpoints[args[1]]
+	host, known := address(args[1])
 	if args[0] != "tcp" || !known {
-		unsupported("net.Listen serves TCP on the endpoints " +
-			"0.0.0.0, 127.0.0.1, [::], [::1], [::]dual, [::ffff:...]; not " +
-			args[0] + " " + args[1])
+		unsupported("a TCP listener on an address, not " + args[0] + " " + args[1])
 		return nil, false
 	}
-	l, err := net.Listen(ep[0], net.JoinHostPort(ep[1], args[3]))
+	network := "tcp"
+	if args[1] == "[::]" {
+		network = "tcp6"
+	}
+	l, err := net.Listen(network, net.JoinHostPort(host, args[3]))
 	if err != nil {
 		fail("listen", err)
 		return nil, false

@@ -4,7 +4,8 @@
 //   java:ServerSocket         new ServerSocket(PORT, 50, InetAddress)
 //   java:ServerSocketChannel  ServerSocketChannel.open().bind(address)
 //
-// Endpoints: the endpoint's address. Java makes an IPv6 socket whenever
+// Endpoints: the endpoint's address (its name without brackets and without
+// the "dual" of [::]dual). Java makes an IPv6 socket whenever
 // the OS has IPv6 and turns IPV6_V6ONLY off on it (sun.nio.ch.Net.socket0),
 // so it has no [::] with IPV6_V6ONLY on. Errors: Java exposes no errno; its
 // exception class says the stage (BindException: bind) and its message is
@@ -26,16 +27,11 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 public class BmRole {
-  static final Map<String, String> ADDRESSES =
-      Map.of(
-          "0.0.0.0", "0.0.0.0",
-          "127.0.0.1", "127.0.0.1",
-          "[::1]", "::1",
-          "[::]dual", "::",
-          "[::ffff:127.0.0.1]", "::ffff:127.0.0.1",
-          "[::ffff:0.0.0.0]", "::ffff:0.0.0.0");
+  // An IP address literal (InetAddress.getByName would look a name up).
+  static final Pattern ADDRESS = Pattern.compile("[0-9.]+|[0-9a-fA-F.:]*:[0-9a-fA-F.:]*");
   // The OS's error texts as Java passes them on (strerror; on Windows with
   // the call appended), and their portable names.
   static final Map<String, String> ERROR_TEXTS =
@@ -149,9 +145,9 @@ public class BmRole {
     String proto = args[from], endpoint = args[from + 1], option = args[from + 2];
     if (endpoint.equals("[::]"))
       throw new Unsupported("Java turns IPV6_V6ONLY off on every IPv6 socket: no [::]");
-    String host = ADDRESSES.get(endpoint);
-    if (!proto.equals("tcp") || host == null)
-      throw new Unsupported("no TCP endpoint " + proto + " " + endpoint);
+    String host = endpoint.replaceFirst("dual$", "").replaceAll("^\\[|\\]$", "");
+    if (!proto.equals("tcp") || !ADDRESS.matcher(host).matches())
+      throw new Unsupported("a TCP listener on an address, not " + proto + " " + endpoint);
     int port;
     try {
       port = Integer.parseInt(args[from + 3]);

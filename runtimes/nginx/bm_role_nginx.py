@@ -14,7 +14,8 @@ minimal configuration whose one `listen` directive is the endpoint.
                        new binary of an upgrade, both of which keep the
                        listeners on purpose
 
-Endpoints: `listen ADDRESS:PORT`, with ipv6only=on for [::] and off for
+Endpoints: `listen ADDRESS:PORT`, ADDRESS the endpoint's name without the
+"dual" of [::]dual (nginx writes IPv6 in brackets too), with ipv6only=on for [::] and off for
 [::]dual (nginx sets IPV6_V6ONLY on every IPv6 listener, `on` unless told).
 Errors: nginx logs the call and errno, "bind() to ... failed (98: ...)";
 Python's errno table names it. A bind nginx cannot make it retries five
@@ -22,6 +23,7 @@ times, 500 ms apart: the role stops it at the first failure.
 """
 import ctypes
 import errno
+import ipaddress
 import os
 import re
 import signal
@@ -29,15 +31,7 @@ import subprocess
 import sys
 import tempfile
 
-LISTEN = {
-    "0.0.0.0": "0.0.0.0:{port}",
-    "127.0.0.1": "127.0.0.1:{port}",
-    "[::]": "[::]:{port} ipv6only=on",
-    "[::1]": "[::1]:{port}",
-    "[::]dual": "[::]:{port} ipv6only=off",
-    "[::ffff:127.0.0.1]": "[::ffff:127.0.0.1]:{port}",
-    "[::ffff:0.0.0.0]": "[::ffff:0.0.0.0]:{port}",
-}
+IPV6ONLY = {"[::]": " ipv6only=on", "[::]dual": " ipv6only=off"}
 OPTION = "nginx:listen"
 CONFIG = """\
 worker_processes 1;
@@ -123,13 +117,18 @@ def start(binary, args):
     if len(args) != 4:
         raise Unsupported("expected: tcp ENDPOINT OPTION PORT")
     proto, endpoint, option, port = args
-    if proto != "tcp" or endpoint not in LISTEN:
-        raise Unsupported(f"nginx listens on TCP vocabulary endpoints, not {proto} {endpoint}")
+    address = endpoint.removesuffix("dual")
+    try:
+        ipaddress.ip_address(address.strip("[]"))
+    except ValueError:
+        address = None
+    if proto != "tcp" or not address:
+        raise Unsupported(f"a TCP listener on an address, not {proto} {endpoint}")
     if option != OPTION:
         raise Unsupported(f"the only listener here is {OPTION}")
     if not port.isdigit() or not 0 < int(port) < 65536:
         raise Unsupported(f"nginx needs a port of 1 to 65535, not {port}")
-    nginx = Nginx(binary, LISTEN[endpoint].format(port=port))
+    nginx = Nginx(binary, f"{address}:{port}{IPV6ONLY.get(endpoint, '')}")
     failed = nginx.started()
     if failed:
         nginx.stop()

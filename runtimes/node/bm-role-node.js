@@ -1,7 +1,8 @@
 // bm-role-node: the role protocol (role-protocol.md) with Node's own
 // listener, net.createServer().listen({host, port, ipv6Only}).
 //
-// Endpoints: host is the endpoint's address; ipv6Only is true for [::] and
+// Endpoints: host is the endpoint's address (its name without brackets and
+// without the "dual" of [::]dual); ipv6Only is true for [::] and
 // false otherwise (libuv then sets IPV6_V6ONLY either way). Node accepts by
 // itself as connections arrive; "accept" waits for the first one Node has
 // taken. Errors: Node gives the libuv name (err.code), the call (err.syscall:
@@ -14,15 +15,6 @@ const readline = require("readline");
 
 const OPTION = "node:net.createServer";
 const HOLD_INPUT_FD = 3;
-const ADDRESSES = {
-  "0.0.0.0": "0.0.0.0",
-  "127.0.0.1": "127.0.0.1",
-  "[::]": "::",
-  "[::1]": "::1",
-  "[::]dual": "::",
-  "[::ffff:127.0.0.1]": "::ffff:127.0.0.1",
-  "[::ffff:0.0.0.0]": "::ffff:0.0.0.0",
-};
 
 class Unsupported extends Error {}
 
@@ -39,8 +31,9 @@ const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 function listen(args) {
   if (args.length !== 4) throw new Unsupported("expected: tcp ENDPOINT OPTION PORT");
   const [proto, endpoint, option, port] = args;
-  if (proto !== "tcp" || !(endpoint in ADDRESSES))
-    throw new Unsupported(`a TCP listener on a vocabulary endpoint, not ${proto} ${endpoint}`);
+  const host = endpoint.replace(/dual$/, "").replace(/^\[|\]$/g, "");
+  if (proto !== "tcp" || !net.isIP(host))
+    throw new Unsupported(`a TCP listener on an address, not ${proto} ${endpoint}`);
   if (option !== OPTION) throw new Unsupported(`the only listener here is ${OPTION}`);
   if (!/^\d+$/.test(port)) throw new Unsupported(`not a port: ${port}`);
   return new Promise((resolve) => {
@@ -48,8 +41,7 @@ function listen(args) {
     server.accepted = []; // connections Node took, not yet claimed
     server.on("connection", (socket) => server.accepted.push(socket));
     server.once("error", (err) => resolve({ err }));
-    const options = { host: ADDRESSES[endpoint], port: Number(port) };
-    options.ipv6Only = endpoint === "[::]";
+    const options = { host, port: Number(port), ipv6Only: endpoint === "[::]" };
     server.listen(options, () => resolve({ server }));
   });
 }

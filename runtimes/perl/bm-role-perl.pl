@@ -2,7 +2,8 @@
 # bm-role-perl: the role protocol (role-protocol.md) with Perl's own
 # listener, IO::Socket::IP->new(LocalHost, LocalPort, Listen, V6Only).
 #
-# Endpoints: LocalHost is the endpoint's address; V6Only is 1 for [::] and
+# Endpoints: LocalHost is the endpoint's address (its name without brackets
+# and without the "dual" of [::]dual); V6Only is 1 for [::] and
 # 0 for [::]dual (IO::Socket::IP then sets IPV6_V6ONLY either way). No
 # ReuseAddr: the constructor's default is none. Errors: $! carries errno,
 # and the Errno module names it; nothing says which system call failed.
@@ -10,19 +11,10 @@ use strict;
 use warnings;
 use Errno;
 use IO::Socket::IP;
-use Socket qw(SOL_SOCKET SO_LINGER);
+use Socket qw(AF_INET AF_INET6 SOL_SOCKET SO_LINGER inet_pton);
 
 my $OPTION        = 'perl:IO::Socket::IP';
 my $HOLD_INPUT_FD = 3;
-my %ADDRESSES     = (
-    '0.0.0.0'            => '0.0.0.0',
-    '127.0.0.1'          => '127.0.0.1',
-    '[::]'               => '::',
-    '[::1]'              => '::1',
-    '[::]dual'           => '::',
-    '[::ffff:127.0.0.1]' => '::ffff:127.0.0.1',
-    '[::ffff:0.0.0.0]'   => '::ffff:0.0.0.0',
-);
 
 # Errno's names by number, for "fail STAGE NAME ERRNO".
 my %ERRNO_NAMES = map { Errno->$_ => $_ } grep { /^E/ } @Errno::EXPORT_OK;
@@ -39,8 +31,10 @@ sub open_listener {
     my @args = @_;
     unsupported('expected: tcp ENDPOINT OPTION PORT') unless @args == 4;
     my ($proto, $endpoint, $option, $port) = @args;
-    my $host = $ADDRESSES{$endpoint};
-    unsupported("no TCP endpoint $proto $endpoint") unless $proto eq 'tcp' && defined $host;
+    (my $host = $endpoint) =~ s/dual$//;
+    $host =~ s/^\[|\]$//g;
+    unsupported("a TCP listener on an address, not $proto $endpoint")
+      unless $proto eq 'tcp' && (inet_pton(AF_INET, $host) || inet_pton(AF_INET6, $host));
     unsupported("the only listener here is $OPTION") unless $option eq $OPTION;
     unsupported("not a port: $port") unless $port =~ /\A\d+\z/;
     my %v6only = $endpoint eq '[::]' ? (V6Only => 1) : $endpoint eq '[::]dual' ? (V6Only => 0) : ();

@@ -5,7 +5,8 @@ listeners; the part of OPTION after the colon picks which:
   python:http.server  http.server.HTTPServer((HOST, PORT), Handler)
   python:socketserver socketserver.TCPServer((HOST, PORT), Handler)
 
-Endpoints: HOST is the endpoint's address. asyncio sets IPV6_V6ONLY on every
+Endpoints: HOST is the endpoint's address (its name without brackets and
+without the "dual" of [::]dual). asyncio sets IPV6_V6ONLY on every
 IPv6 socket it makes (asyncio/base_events.py, create_server), so it cannot
 ask for [::]dual. socketserver (and http.server, a subclass) makes an IPv4
 socket unless a subclass says address_family = AF_INET6, and sets no
@@ -16,6 +17,7 @@ errno table names it; Python does not say which system call failed.
 import asyncio
 import errno
 import http.server
+import ipaddress
 import os
 import select
 import socket
@@ -24,15 +26,6 @@ import struct
 import subprocess
 import sys
 
-ADDRESSES = {
-    "0.0.0.0": "0.0.0.0",
-    "127.0.0.1": "127.0.0.1",
-    "[::]": "::",
-    "[::1]": "::1",
-    "[::]dual": "::",
-    "[::ffff:127.0.0.1]": "::ffff:127.0.0.1",
-    "[::ffff:0.0.0.0]": "::ffff:0.0.0.0",
-}
 SETTLE_SECONDS = 2  # the longest the event loop is given to take waiting connections
 HOLD_INPUT_FD = 3
 
@@ -182,13 +175,18 @@ def open_listener(args):
     if len(args) != 4:
         raise Unsupported("expected: tcp ENDPOINT OPTION PORT")
     proto, endpoint, option, port = args
-    if proto != "tcp" or endpoint not in ADDRESSES:
-        raise Unsupported(f"a TCP listener on a vocabulary endpoint, not {proto} {endpoint}")
+    host = endpoint.removesuffix("dual").strip("[]")
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        host = None
+    if proto != "tcp" or not host:
+        raise Unsupported(f"a TCP listener on an address, not {proto} {endpoint}")
     if option not in VARIANTS:
         raise Unsupported(f"no listener {option}: one of {', '.join(VARIANTS)}")
     if not port.isdigit():
         raise Unsupported(f"not a port: {port}")
-    return VARIANTS[option](ADDRESSES[endpoint], int(port), endpoint == "[::]dual")
+    return VARIANTS[option](host, int(port), endpoint.endswith("dual"))
 
 
 class Cell:

@@ -1,19 +1,15 @@
 # bm-role-ruby: the role protocol (role-protocol.md) with Ruby's own
 # listener, TCPServer.new(HOST, PORT).
 #
-# Endpoints: HOST is the endpoint's address. TCPServer sets no IPV6_V6ONLY,
+# Endpoints: HOST is the endpoint's address (its name without brackets). TCPServer sets no IPV6_V6ONLY,
 # so its [::] has the OS's default and [::]dual is no separate call.
 # Errors: SystemCallError carries errno, its name (the Errno:: class) and, in
 # its message, the system call ("bind(2)").
+require "ipaddr"
 require "socket"
 
 OPTION = "ruby:TCPServer"
 HOLD_INPUT_FD = 3
-ADDRESSES = {
-  "0.0.0.0" => "0.0.0.0", "127.0.0.1" => "127.0.0.1", "[::]" => "::",
-  "[::1]" => "::1", "[::ffff:127.0.0.1]" => "::ffff:127.0.0.1",
-  "[::ffff:0.0.0.0]" => "::ffff:0.0.0.0",
-}.freeze
 
 class Unsupported < StandardError; end
 
@@ -29,8 +25,10 @@ def listen(args)
   if endpoint == "[::]dual"
     raise Unsupported, "TCPServer sets no IPV6_V6ONLY: its [::] has the OS's default"
   end
-  host = ADDRESSES[endpoint]
-  raise Unsupported, "no TCP endpoint #{proto} #{endpoint}" unless proto == "tcp" && host
+  host = endpoint.delete("[]")
+  unless proto == "tcp" && (IPAddr.new(host) rescue nil)
+    raise Unsupported, "a TCP listener on an address, not #{proto} #{endpoint}"
+  end
   raise Unsupported, "the only listener here is #{OPTION}" unless option == OPTION
   raise Unsupported, "not a port: #{port}" unless port =~ /\A\d+\z/
   TCPServer.new(host, Integer(port))

@@ -1,26 +1,22 @@
 // bm-role-rust: the role protocol (role-protocol.md) with Rust's own
 // listener, std::net::TcpListener::bind((HOST, PORT)). std only.
 //
-// Endpoints: HOST is the endpoint's address. std sets no IPV6_V6ONLY (only
-// SO_REUSEADDR, and that on Unix: library/std/src/sys_common/net.rs), so its
-// [::] has the OS's default and [::]dual is no separate call. Errors:
+// Endpoints: HOST is the endpoint's address (its name without brackets).
+// std sets no IPV6_V6ONLY (only SO_REUSEADDR, and that on Unix:
+// library/std/src/sys_common/net.rs), so its [::] has the OS's default and
+// [::]dual is no separate call. Errors:
 // io::Error carries errno (the WSA code on Windows), not its name, nor
 // which system call failed.
 use std::io::{self, BufRead, ErrorKind, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::{IpAddr, TcpListener, TcpStream};
 
 const OPTION: &str = "rust:std::net::TcpListener";
 
-fn address(endpoint: &str) -> Option<&'static str> {
-    Some(match endpoint {
-        "0.0.0.0" => "0.0.0.0",
-        "127.0.0.1" => "127.0.0.1",
-        "[::]" => "::",
-        "[::1]" => "::1",
-        "[::ffff:127.0.0.1]" => "::ffff:127.0.0.1",
-        "[::ffff:0.0.0.0]" => "::ffff:0.0.0.0",
-        _ => return None,
-    })
+/// The endpoint's address: its name without brackets and without the
+/// "dual" of [::]dual.
+fn address(endpoint: &str) -> Option<IpAddr> {
+    let host = endpoint.trim_end_matches("dual");
+    host.trim_matches(|c| c == '[' || c == ']').parse().ok()
 }
 
 enum Failure {
@@ -49,7 +45,7 @@ fn listen(args: &[&str]) -> Result<TcpListener, Failure> {
         ("tcp", Some(host)) => host,
         _ => {
             return Err(Unsupported(format!(
-                "no TCP endpoint {} {}",
+                "a TCP listener on an address, not {} {}",
                 args[0], args[1]
             )))
         }
