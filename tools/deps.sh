@@ -9,9 +9,17 @@ BM_PACKAGES=(meson ninja-build pkg-config gcc libuv1-dev python3-pytest
 # command:package, installed only where the command is missing (a Node.js
 # from elsewhere brings its own npm).
 BM_BROWSER_COMMANDS=(chromium:chromium npm:npm)
-# The Windows build under Wine: the cross compiler, 64-bit Wine only, and what
-# building libuv from Debian's source package takes.
-BM_WINE_PACKAGES=(mingw-w64 wine wine64 cmake dpkg-dev)
+# The runtimes whose own listeners are rows of the matrix (runtimes/): each
+# role is built when its runtime is there. Cold on this machine (Debian 12,
+# 2 cores): about 35 s to install golang-go, ruby, nginx and rustc (Java,
+# Node and Perl were there), 20 s to build the roles (Go's first build of
+# its standard library is most of it).
+BM_RUNTIME_PACKAGES=(golang-go nodejs openjdk-17-jdk-headless ruby perl nginx
+  rustc)
+# The Windows build under Wine: the cross compiler, 64-bit Wine only, what
+# building libuv from Debian's source package takes, and Rust's Windows
+# standard library (the Go and Node roles need nothing more).
+BM_WINE_PACKAGES=(mingw-w64 wine wine64 cmake dpkg-dev libstd-rust-dev-windows)
 # The macOS cross build (the 'cross' test, tools/build-macos-deps.sh): libuv from
 # Debian's source package again, and npm, which fetches Zig; Debian's npm only
 # where the machine has no npm of its own (Node.js from elsewhere brings one).

@@ -51,6 +51,11 @@ start() {
     # services now, so that the first real program does not pay for them.
     wineboot $init >"$prefix/wineboot.log" 2>&1 ||
         { cat "$prefix/wineboot.log" >&2; die "wineboot $init failed for $prefix"; }
+    # Node 20 (the node role, runtimes/) refuses to start on Windows before
+    # 8.1, and Wine 8.0's prefix says Windows 7: Windows 10 for node.exe
+    # alone, so that nothing else changes for the harness.
+    wine reg add 'HKCU\Software\Wine\AppDefaults\node.exe' /v Version /d win10 /f \
+        >/dev/null 2>&1 || die "could not set node.exe's Windows version in $prefix"
 }
 
 stop() {

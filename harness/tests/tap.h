@@ -9,7 +9,7 @@
 static int tap_count;
 static int tap_failed;
 
-static void tap_check_str(const char *what, const char *got, const char *want) {
+static inline void tap_check_str(const char *what, const char *got, const char *want) {
   int ok = got && want ? strcmp(got, want) == 0 : got == want;
   tap_count++;
   tap_failed += !ok;
@@ -20,7 +20,7 @@ static void tap_check_str(const char *what, const char *got, const char *want) {
   putchar('\n');
 }
 
-static void tap_check_int(const char *what, long got, long want) {
+static inline void tap_check_int(const char *what, long got, long want) {
   tap_count++;
   tap_failed += got != want;
   printf("%s %d - %s", got == want ? "ok" : "not ok", tap_count, what);
@@ -29,7 +29,7 @@ static void tap_check_int(const char *what, long got, long want) {
   putchar('\n');
 }
 
-static int tap_done(void) {
+static inline int tap_done(void) {
   printf("1..%d\n", tap_count);
   return tap_failed != 0;
 }

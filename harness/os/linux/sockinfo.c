@@ -1,0 +1,220 @@
+/* bm_sockinfo_read on Linux: sock_diag names the inodes of the sockets on
+ * the port (IPv4 and IPv6 tables), /proc/PID/fd says which descriptor of
+ * the process is one of them, pidfd_getfd(2) (Linux 5.6) duplicates it so
+ * that getsockopt can read its options, and /proc/PID/fdinfo/FD gives the
+ * descriptor's own close-on-exec flag (a duplicate has a flag of its own). */
+#include "os/sockinfo.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h> /* TCP_LISTEN */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define MAX_INODES 64
+
+struct inodes {
+  unsigned long inode[MAX_INODES];
+  int family[MAX_INODES]; /* 4 or 6: the table it was listed in */
+  int count;
+};
+
+struct dump_request {
+  struct nlmsghdr nlh;
+  struct inet_diag_req_v2 req;
+};
+
+/* Adds the sockets of one reply buffer on `port`; 1 at the dump's end. */
+static int collect(const char *buf, ssize_t len, int port, int family,
+                   struct inodes *found, int *err) {
+  for (const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
+       NLMSG_OK(h, (unsigned)len); h = NLMSG_NEXT(h, len)) {
+    if (h->nlmsg_type == NLMSG_DONE)
+      return 1;
+    if (h->nlmsg_type == NLMSG_ERROR) {
+      *err = -((const struct nlmsgerr *)NLMSG_DATA(h))->error;
+      return 1;
+    }
+    const struct inet_diag_msg *msg = NLMSG_DATA(h);
+    if (ntohs(msg->id.idiag_sport) == port && found->count < MAX_INODES) {
+      found->inode[found->count] = msg->idiag_inode;
+      found->family[found->count++] = family;
+    }
+  }
+  return 0;
+}
+
+/* Every socket on `port` in one family's table (TCP: listening only; the
+ * listening table is small, so the dump is filtered here, not in the
+ * kernel). */
+static int dump(int nl, int family, int proto_is_tcp, int port,
+                struct inodes *found) {
+  struct dump_request r;
+  memset(&r, 0, sizeof r);
+  r.nlh.nlmsg_len = sizeof r;
+  r.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+  r.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  r.req.sdiag_family = family == 4 ? AF_INET : AF_INET6;
+  r.req.sdiag_protocol = proto_is_tcp ? IPPROTO_TCP : IPPROTO_UDP;
+  r.req.idiag_states = proto_is_tcp ? 1u << TCP_LISTEN : ~0u;
+  if (send(nl, &r, sizeof r, 0) != (ssize_t)sizeof r)
+    return errno;
+  int err = 0;
+  for (int done = 0; !done;) {
+    long buf[8192 / sizeof(long)]; /* aligned for nlmsghdr */
+    ssize_t n = recv(nl, buf, sizeof buf, 0);
+    if (n < 0)
+      return errno;
+    done = n == 0 || collect((const char *)buf, n, port, family, found, &err);
+  }
+  return err;
+}
+
+static int sockets_on_port(int proto_is_tcp, int port, struct inodes *found) {
+  found->count = 0;
+  int nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  if (nl < 0)
+    return errno;
+  int err = dump(nl, 4, proto_is_tcp, port, found);
+  if (err == 0)
+    err = dump(nl, 6, proto_is_tcp, port, found);
+  close(nl);
+  return err;
+}
+
+/* The descriptor of `pid` that is one of `found`; -1 when none is.
+ * *family: the table that socket was listed in. */
+static int find_descriptor(int pid, const struct inodes *found, int *family) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/fd", pid);
+  DIR *dir = opendir(path);
+  if (!dir)
+    return -1;
+  int fd = -1;
+  for (struct dirent *e; fd < 0 && (e = readdir(dir));) {
+    char target[64];
+    ssize_t n = readlinkat(dirfd(dir), e->d_name, target, sizeof target - 1);
+    unsigned long inode;
+    if (n <= 0)
+      continue;
+    target[n] = '\0';
+    if (sscanf(target, "socket:[%lu]", &inode) != 1)
+      continue;
+    for (int i = 0; i < found->count; i++)
+      if (found->inode[i] == inode) {
+        fd = atoi(e->d_name);
+        *family = found->family[i];
+      }
+  }
+  closedir(dir);
+  return fd;
+}
+
+static int parent_of(int pid) {
+  char path[64], stat[512];
+  snprintf(path, sizeof path, "/proc/%d/stat", pid);
+  FILE *f = fopen(path, "re");
+  if (!f)
+    return -1;
+  size_t n = fread(stat, 1, sizeof stat - 1, f);
+  fclose(f);
+  stat[n] = '\0';
+  /* "PID (COMM) STATE PPID ...": COMM may hold spaces and parentheses. */
+  const char *end = strrchr(stat, ')');
+  int ppid;
+  return end && sscanf(end + 1, " %*c %d", &ppid) == 1 ? ppid : -1;
+}
+
+/* The holder: `pid` itself, else its first child that holds one of the
+ * sockets. Returns the descriptor; *holder the process. */
+static int find_holder(int pid, const struct inodes *found, int *holder,
+                       int *family) {
+  *holder = pid;
+  int fd = find_descriptor(pid, found, family);
+  if (fd >= 0)
+    return fd;
+  DIR *proc = opendir("/proc");
+  if (!proc)
+    return -1;
+  for (struct dirent *e; fd < 0 && (e = readdir(proc));) {
+    int child = atoi(e->d_name);
+    if (child > 0 && parent_of(child) == pid) {
+      *holder = child;
+      fd = find_descriptor(child, found, family);
+    }
+  }
+  closedir(proc);
+  return fd;
+}
+
+/* FD's own close-on-exec flag: "flags:" in fdinfo is octal. */
+static int read_cloexec(int pid, int fd) {
+  char path[64], line[128];
+  snprintf(path, sizeof path, "/proc/%d/fdinfo/%d", pid, fd);
+  FILE *f = fopen(path, "re");
+  if (!f)
+    return -1;
+  int cloexec = -1;
+  unsigned long flags;
+  while (cloexec < 0 && fgets(line, sizeof line, f))
+    if (sscanf(line, "flags: %lo", &flags) == 1)
+      cloexec = (flags & O_CLOEXEC) != 0;
+  fclose(f);
+  return cloexec;
+}
+
+static int int_option(int sock, int level, int name) {
+  int value;
+  socklen_t len = sizeof value;
+  if (getsockopt(sock, level, name, &value, &len) != 0)
+    return -1;
+  return value != 0;
+}
+
+/* Options of the socket, read from a duplicate of `fd` of `holder`. */
+static int read_options(int holder, int fd, struct bm_sockinfo *out) {
+  int pidfd = (int)syscall(SYS_pidfd_open, holder, 0);
+  if (pidfd < 0)
+    return errno;
+  int sock = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+  int err = sock < 0 ? errno : 0;
+  close(pidfd);
+  if (err != 0)
+    return err;
+  int domain;
+  socklen_t len = sizeof domain;
+  if (getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &domain, &len) == 0)
+    out->family = domain == AF_INET ? 4 : domain == AF_INET6 ? 6 : 0;
+  out->reuseaddr = int_option(sock, SOL_SOCKET, SO_REUSEADDR);
+  out->reuseport = int_option(sock, SOL_SOCKET, SO_REUSEPORT);
+  out->v6only =
+      out->family == 6 ? int_option(sock, IPPROTO_IPV6, IPV6_V6ONLY) : -1;
+  close(sock);
+  return 0;
+}
+
+int bm_sockinfo_read(int pid, int proto_is_tcp, int port,
+                     struct bm_sockinfo *out) {
+  struct bm_sockinfo unknown = {0, -1, -1, -1, -1};
+  *out = unknown;
+  struct inodes found;
+  int err = sockets_on_port(proto_is_tcp, port, &found);
+  if (err != 0)
+    return err;
+  int holder, family;
+  int fd = find_holder(pid, &found, &holder, &family);
+  if (fd < 0)
+    return ENOENT;
+  out->family = family;
+  out->cloexec = read_cloexec(holder, fd);
+  return read_options(holder, fd, out);
+}
