@@ -6,7 +6,6 @@ narrows the vocabulary's lists, and every name in it is checked against the
 vocabulary (results/vocabulary.json) before anything runs. A file says "@all"
 for a whole list. Each problem is one line naming the file and the key.
 """
-import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,18 +118,7 @@ def load_all(directory=SCENARIO_DIR):
     return [load(name, directory) for name in vocabulary.names("scenarios")]
 
 
-def load_subset(name, directory=SCENARIO_DIR):
-    """A named filter expression from subsets.toml."""
-    path = Path(directory) / "subsets.toml"
-    subsets = _read(path)
-    if name not in subsets or not isinstance(subsets[name], str):
-        raise ScenarioError(f"{path}: no subset named {name!r}")
-    return subsets[name]
-
-
 def for_this_run():
-    """What the test suite measures: every scenario, narrowed by the subset
-    named by $BINDMATRIX_SUBSET (Meson sets it for the Wine leg)."""
-    name = os.environ.get("BINDMATRIX_SUBSET")
-    extra = load_subset(name) if name else ""
-    return [(s, extra) for s in load_all()]
+    """What the test suite measures: every cell of every scenario, as
+    (scenario, narrowing) pairs for drivers/harness.py."""
+    return [(s, "") for s in load_all()]

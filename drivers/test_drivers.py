@@ -1,16 +1,80 @@
-"""The Python side: scenario and expectation data, filters, test ids, and
-the ./matrix command's errors (each one line, exit status 2, before any
+"""The Python side: scenario files checked against the vocabulary and
+turned into the harness's filter terms, expectation files (no catch-all),
+and the ./matrix command's errors (each one line, exit status 2, before any
 work)."""
+import re
 import subprocess
 import textwrap
 
 import pytest
 
 import expectations
+import harness
 import scenarios
 
 MATRIX = scenarios.ROOT / "matrix"
 
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+# ---- scenario files ------------------------------------------------------------
+
+@pytest.mark.parametrize("name, want", [
+    ("bind", "scenario=bind"),
+    ("hijack", "scenario=hijack"),
+    ("inherit", "scenario=inherit address=0.0.0.0/0.0.0.0 probe_user=same"),
+])
+def test_the_scenario_files_are_filter_terms(name, want):
+    assert scenarios.load(name).filter() == want
+
+
+def test_every_scenario_of_the_vocabulary_has_a_file_and_cells():
+    for s in scenarios.load_all():
+        assert harness.plan(s.filter()), s.name
+
+
+def test_a_narrowing_is_one_more_term():
+    inherit = scenarios.load("inherit")
+    assert inherit.filter("state=CLOSED") == \
+        "scenario=inherit address=0.0.0.0/0.0.0.0 probe_user=same state=CLOSED"
+    # every method with the flag closes the port; without it, the one that
+    # passes nothing: 6 of the 10, for each of the 7 x 7 option pairs
+    assert len(harness.plan(inherit.filter("state=CLOSED"))) == 6 * 7 * 7
+
+
+@pytest.mark.parametrize("text, message", [
+    ('scenario = "bad"\nprotos = [1, 2]\n', "protos: 1 is not a name"),
+    ('scenario = "bad"\nstates = "BOUND"\n',
+     'states must be "@all" or a non-empty list of names'),
+    ('scenario = "bad"\nstates = []\n',
+     'states must be "@all" or a non-empty list of names'),
+    ('scenario = "bad"\nstates = ["BOGUS"]\n',
+     "states: unknown state 'BOGUS' (known: BOUND, LISTEN,"),
+    ('scenario = "bad"\noptions = ["so_reuseaddr"]\n',
+     "options: unknown option 'so_reuseaddr'"),
+    ('scenario = "bad"\naddresses = ["0.0.0.0"]\n',
+     "addresses: '0.0.0.0' is not LISTENER/PROBE"),
+    ('scenario = "bad"\naddresses = ["0.0.0.0/[::2]"]\n',
+     "addresses: unknown endpoint '[::2]'"),
+    ('scenario = "bad"\ncloexec = ["yes"]\n', "cloexec: 'yes' is not true"),
+    ('scenario = 5\n', "scenario must be 'bad', the file's name"),
+    ('scenario = "bad"\ncolour = "red"\n', "unknown key 'colour' (known: "),
+    ('scenario = "bad"\nstates = [\n', "not TOML"),
+], ids=lambda v: v.split("\n")[1] if "\n" in v else None)
+def test_a_bad_scenario_file_is_one_line_naming_file_and_key(tmp_path, text,
+                                                            message):
+    path = write(tmp_path, "bad.toml", text)
+    with pytest.raises(scenarios.ScenarioError) as e:
+        scenarios.load("bad", tmp_path)
+    assert str(e.value).startswith(str(path)) and message in str(e.value)
+    assert "\n" not in str(e.value)
+
+
+# ---- expectations ----------------------------------------------------------------
 
 def cell(**fields):
     base = {"scenario": "bind", "proto": "tcp", "family": "ipv4",
@@ -20,115 +84,20 @@ def cell(**fields):
     return {**base, **fields}
 
 
-@pytest.mark.parametrize("fields, want", [
-    ({}, "tcp-ipv4-SO_REUSEADDR-TIME_WAIT"),
-    ({"listener_endpoint": "[::]", "probe_endpoint": "[::]",
-      "state": "LISTEN"}, "tcp-ipv6-SO_REUSEADDR-LISTEN"),
-    ({"listener_option": "default"},
-     "tcp-ipv4-default/SO_REUSEADDR-TIME_WAIT"),
-    ({"listener_endpoint": "[::]dual", "probe_user": "other"},
-     "tcp-dualstack-SO_REUSEADDR-TIME_WAIT-[::]dual/0.0.0.0-other-user"),
-    ({"scenario": "hijack", "state": "LISTEN", "probe_endpoint": "127.0.0.1"},
-     "hijack-tcp-ipv4-SO_REUSEADDR-LISTEN-0.0.0.0/127.0.0.1"),
-    ({"proto": "udp", "state": "BOUND"}, "udp-ipv4-SO_REUSEADDR-BOUND"),
-    ({"probe_endpoint": "[::]"}, "tcp-mixed-SO_REUSEADDR-TIME_WAIT-0.0.0.0/[::]"),
-    ({"scenario": "inherit", "listener_option": "default", "state": "LISTEN",
-      "cloexec": False, "spawn": "uv_spawn"},
-     "inherit-tcp-ipv4-uv_spawn-no-cloexec-default/SO_REUSEADDR"),
-    ({"scenario": "inherit", "state": "CLOSED", "cloexec": True,
-      "spawn": "fork-exec"},
-     "inherit-tcp-ipv4-fork-exec-cloexec-SO_REUSEADDR"),
-])
-def test_cell_ids_read_like_the_table(fields, want):
-    assert scenarios.cell_id(cell(**fields)) == want
-
-
-def test_the_scenarios_expand_to_every_combination_with_unique_ids():
-    for s in scenarios.load_all():
-        cells = s.cells()
-        # An inherit combination (flag, method) declares one of its states.
-        states = sum(len(s.states.get(p, ())) for p in s.protos) \
-            if not s.spawns else len(s.protos) * len(s.cloexec) * len(s.spawns)
-        assert len(cells) == (len(s.addresses) * len(s.options)
-                              * len(s.probe_options) * len(s.users) * states)
-        assert len({scenarios.cell_id(c) for c in cells}) == len(cells)
-        assert len({scenarios.cell_key(c) for c in cells}) == len(cells)
-
-
-@pytest.mark.parametrize("cloexec, spawn, state", [
-    (True, "fork-exec", "CLOSED"),
-    (False, "fork-exec", "LISTEN"),
-    (False, "uv_spawn", "LISTEN"),
-    (False, "CreateProcess-inherit", "LISTEN"),
-    (False, "CreateProcess-noinherit", "CLOSED"),  # passes nothing at all
-    (True, "CreateProcess-noinherit", "CLOSED"),
-])
-def test_inherit_cells_declare_the_state_of_the_model(cloexec, spawn, state):
-    [cell] = [c for c in scenarios.load("inherit").cells()
-              if (c["cloexec"], c["spawn"]) == (cloexec, spawn)
-              and c["listener_option"] == c["probe_option"] == "default"]
-    assert cell["state"] == state
-
-
-def test_cells_of_other_scenarios_have_no_inherit_fields():
-    key = scenarios.cell_key(cell())
-    assert key[-2:] == (None, None)  # as the harness writes them: absent
-
-
-@pytest.mark.parametrize("expr, counts", [
-    ("proto=udp", {"bind": 18 * 49 * 2}),
-    ("option=SO_REUSEADDR address=0.0.0.0/0.0.0.0 probe_user=same",
-     {"bind": 8, "hijack": 1, "inherit": 2 * 5}),
-    ("scenario=hijack family=dualstack option=default probe_user=other",
-     {"hijack": 7}),
-    ("state=TIME_WAIT,FIN_WAIT_2 proto=tcp family=ipv4 "
-     "listener_option=default probe_option=default probe_user=same",
-     {"bind": 2 * 4}),
-    ("scenario=inherit cloexec=false spawn=fork-exec,uv_spawn",
-     {"inherit": 2 * 7 * 7}),
-    ("scenario=inherit state=CLOSED option=default",
-     {"inherit": 5 + 1}),  # every method with the flag; without, one
-])
-def test_filters_narrow_the_scenarios(expr, counts):
-    chosen = scenarios.parse_filter(expr, scenarios.load_all())
-    assert {s.name: len(s.cells()) for s in chosen} == counts
-
-
-@pytest.mark.parametrize("expr, message", [
-    ("colour=red", "unknown filter field 'colour'"),
-    ("state=SLEEPING", "unknown state 'SLEEPING'"),
-    ("proto", "filter term 'proto' is not FIELD=VALUE"),
-    ("cloexec=maybe", "unknown cloexec 'maybe'"),
-    ("spawn=vfork", "unknown spawn 'vfork'"),
-])
-def test_bad_filters_are_one_clear_error(expr, message):
-    with pytest.raises(scenarios.ScenarioError, match=message):
-        scenarios.parse_filter(expr, scenarios.load_all())
-
-
-def write(tmp_path, name, text):
-    path = tmp_path / name
-    path.write_text(textwrap.dedent(text))
-    return path
-
-
-def test_a_scenario_missing_a_dimension_is_one_clear_error(tmp_path):
-    write(tmp_path, "bad.toml", 'scenario = "bad"\nprotos = ["tcp"]\n')
-    with pytest.raises(scenarios.ScenarioError, match="missing addresses"):
-        scenarios.load("bad", tmp_path)
-
-
 EXPECTED = """\
     family = "testos"
     expect = [
-      { option = "SO_REUSEADDR", state = "TIME_WAIT", outcome = "ok", source = "a" },
-      { address = "0.0.0.0/127.0.0.1", outcome = "EACCES", source = "a, b", note = "v4" },
-      { scenario = "hijack", listener_option = "@reuse", outcome = "ok", reached = "both", source = "b" },
-      { state = ["LISTEN", "ESTABLISHED"], outcome = "EADDRINUSE", source = "b" },
-      { outcome = "EINVAL", source = "b" },
+      { scenario = "bind", option = "SO_REUSEADDR", state = "TIME_WAIT", outcome = "ok", source = "a" },
+      { scenario = "@all", option = "@options", state = "@states", address = "0.0.0.0/127.0.0.1", outcome = "EACCES", source = "a, b", note = "v4" },
+      { scenario = "hijack", listener_option = "@reuse", probe_option = "@options", state = "LISTEN", outcome = "ok", reached = "both", source = "b" },
+      { scenario = "@all", option = "@options", state = ["LISTEN", "ESTABLISHED"], outcome = "EADDRINUSE", source = "b" },
+      { scenario = "bind", option = "@options", state = "TIME_WAIT", outcome = "EINVAL", source = "b" },
     ]
     [sets]
+    all = ["bind", "hijack"]
     reuse = ["SO_REUSEADDR", "SO_REUSEPORT"]
+    options = ["default", "SO_REUSEADDR", "SO_REUSEPORT"]
+    states = ["LISTEN", "ESTABLISHED", "TIME_WAIT"]
     [sources]
     a = "measured"
     b = "a document"
@@ -151,15 +120,39 @@ def test_expectations_first_matching_row_wins(tmp_path, fields, outcome,
     assert (exp.outcome, exp.extra) == (outcome, extra)
 
 
+@pytest.mark.parametrize("fields", [
+    {"probe_option": "uv_tcp_bind"},   # an option no row names
+    {"state": "FIN_WAIT_2"},           # a state no row names
+    {"scenario": "inherit"},           # a scenario no row names
+], ids=["option", "state", "scenario"])
+def test_a_cell_no_row_names_has_no_expectation(tmp_path, fields):
+    write(tmp_path, "testos.toml", EXPECTED)
+    assert expectations.load("testos", tmp_path).lookup(cell(**fields)) is None
+
+
 @pytest.mark.parametrize("change, message", [
     (('source = "b" }', 'source = "c" }'), "cites 'c'"),
     (('"@reuse"', '"@nothing"'), "uses @nothing"),
     ((', source = "a" }', ' }'), "needs an outcome and a source"),
-])
+    (('scenario = "bind", option = "SO_REUSEADDR", state = "TIME_WAIT", ',
+      'option = "SO_REUSEADDR", state = "TIME_WAIT", '),
+     "row 1 does not say which scenario it is about (no catch-all rows"),
+    (('state = "TIME_WAIT", outcome = "ok"', 'outcome = "ok"'),
+     "row 1 does not say which state it is about"),
+    (('listener_option = "@reuse", probe_option = "@options", ',
+      'listener_option = "@reuse", '),
+     "row 3 does not say which option or probe_option it is about"),
+    (('"SO_REUSEPORT"]\n    options', '"SO_REUSE_PORT"]\n    options'),
+     "listener_option: unknown name 'SO_REUSE_PORT'"),
+    (('outcome = "EINVAL"', 'outcome = "EWHAT"'), "unknown outcome 'EWHAT'"),
+    (('reached = "both"', 'reached = "all"'), "reached is one of"),
+], ids=["source", "set", "no-outcome", "no-scenario", "no-state",
+        "one-option", "unknown-option", "unknown-outcome", "reached"])
 def test_bad_expectation_files_are_one_clear_error(tmp_path, change,
                                                     message):
     write(tmp_path, "testos.toml", EXPECTED.replace(*change, 1))
-    with pytest.raises(expectations.ExpectationError, match=message):
+    with pytest.raises(expectations.ExpectationError,
+                       match=re.escape(message)):
         expectations.load("testos", tmp_path)
 
 
@@ -181,6 +174,8 @@ def test_every_shipped_expectation_file_loads():
         assert expectations.load(path.stem).rows
 
 
+# ---- ./matrix ------------------------------------------------------------------
+
 @pytest.mark.parametrize("args, message", [
     ([], "unknown command ''"),
     (["explode"], "unknown command 'explode'"),
@@ -188,13 +183,23 @@ def test_every_shipped_expectation_file_loads():
     (["run", "--states", "LISTEN,NOPE"], "unknown state 'NOPE'"),
     (["run", "--filter", "colour=red"], "unknown filter field 'colour'"),
     (["run", "--filter", "proto=udp state=LISTEN"],
-     "the filter leaves no cell to run"),
+     "the filter leaves no cell to measure"),
     (["run", "--out", "/nonexistent-dir/r.json"],
      "cannot write /nonexistent-dir/r.json"),
+    (["run", "--out", "/dev/full"], "/dev/full is not a regular file"),
     (["run", "--frobnicate"], "unrecognized arguments: --frobnicate"),
 ], ids=lambda v: " ".join(v) if isinstance(v, list) else None)
 def test_matrix_usage_errors_are_one_line_and_exit_2(args, message):
     proc = subprocess.run([str(MATRIX), *args], capture_output=True,
-                          text=True, timeout=60)
+                          text=True, timeout=120)
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and message in proc.stderr
+
+
+@pytest.mark.parametrize("args", [["--help"], ["run", "--help"],
+                                  ["test", "--help"], ["bench", "--help"]])
+def test_matrix_help_is_help(args):
+    proc = subprocess.run([str(MATRIX), *args], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("usage: matrix")

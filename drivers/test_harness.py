@@ -1,5 +1,6 @@
 """The harness itself, with real processes and sockets: selection, errors,
-repeatability, deadlines, the inherit scenario's children, and interruption
+result files, repeatability, role workers against fresh processes,
+deadlines and retries, the inherit scenario's children, and interruption
 leaving nothing behind."""
 import json
 import os
@@ -13,274 +14,33 @@ from pathlib import Path
 import pytest
 
 import harness
-import scenarios
+import vocabulary
 
 
-def run_harness(*args, **kwargs):
-    return harness.run(list(args), **kwargs)
-
-
-def outcomes(result):
-    return {scenarios.cell_key(c): (c["outcome"], c.get("reached"))
-            for c in result["cells"]}
-
-
-# ---- selection and usage errors ----------------------------------------------
-
-def test_selection_runs_exactly_the_cells_asked_for():
-    result = harness.run_matrix(["matrix", "--families", "ipv6", "--options",
-                                 "SO_REUSEADDR", "--states",
-                                 "FIN_WAIT_2,TIME_WAIT"])
-    assert [(c["family"], c["listener_option"], c["state"])
-            for c in result["cells"]] == [
-        ("ipv6", "SO_REUSEADDR", "FIN_WAIT_2"),
-        ("ipv6", "SO_REUSEADDR", "TIME_WAIT")]
-    assert all(c["witnessed_state"] == c["state"] for c in result["cells"])
-
-
-def test_without_flags_the_harness_runs_the_blogs_matrix():
-    result = harness.run_matrix(["matrix"])
-    assert len(result["cells"]) == 2 * 4 * 5  # families x options x states
-    assert {c["listener_endpoint"] for c in result["cells"]} == {
-        "0.0.0.0", "[::]"}
-    assert all(c["probe_option"] == c["listener_option"]
-               for c in result["cells"])
-
-
-def test_probe_options_vary_independently_of_the_listener():
-    status, out, _ = run_harness("matrix", "--families", "ipv4", "--options",
-                                 "default", "--probe-options",
-                                 "default,SO_REUSEADDR", "--states", "LISTEN")
-    assert status == 0
-    cells = json.loads(out)["cells"]
-    assert [c["probe_option"] for c in cells] == ["default", "SO_REUSEADDR"]
-
-
-@pytest.mark.parametrize("args, message", [
-    (["matrix", "--options", "SO_BOGUS"], "unknown option 'SO_BOGUS'"),
-    (["matrix", "--states", "CLOSING_SOON"], "unknown state 'CLOSING_SOON'"),
-    (["matrix", "--families", "ipx"], "unknown family 'ipx'"),
-    (["matrix", "--addresses", "0.0.0.0/[::2]"],
-     "unknown address '0.0.0.0/[::2]'"),
-    (["matrix", "--users", "root"], "unknown user 'root'"),
-    (["matrix", "--scenarios", "steal"], "unknown scenario 'steal'"),
-    (["matrix", "--cloexec", "maybe"], "unknown cloexec value 'maybe'"),
-    (["matrix", "--spawns", "vfork"], "unknown spawn method 'vfork'"),
-    (["matrix", "--jobs", "0"], "not a number in range: '0'"),
-    (["matrix", "--frobnicate", "1"], "unknown flag '--frobnicate'"),
-    (["matrix", "--out"], "--out needs a value"),
-    (["matrix", "--out", "/nonexistent-dir/x.json"],
-     "cannot write /nonexistent-dir/x.json"),
-    (["explode"], "usage: bindmatrix matrix|bench|list"),
-], ids=lambda v: v if isinstance(v, str) else None)
-def test_usage_errors_are_one_line_and_exit_2(args, message):
-    status, out, err = run_harness(*args)
-    assert status == 2
-    assert out == ""
-    assert err.count("\n") == 1 and message in err
-
-
-def test_out_file_is_written_whole(tmp_path):
-    target = tmp_path / "r.json"
-    status, _, _ = run_harness("matrix", "--states", "LISTEN", "--out",
-                               str(target))
-    assert status == 0
-    assert json.loads(target.read_text())["schema"] == 1
-    assert list(tmp_path.iterdir()) == [target]  # no .partial left
-
-
-# ---- repeatability -------------------------------------------------------------
-
-def test_two_runs_back_to_back_give_the_same_table():
-    options = ",".join(["default", "SO_REUSEADDR", "SO_REUSEPORT",
-                        "SO_REUSEADDR+SO_REUSEPORT", "uv_tcp_bind"])
-    args = ["matrix", "--scenarios", "bind,hijack", "--addresses",
-            "0.0.0.0/0.0.0.0,[::]dual/0.0.0.0,[::1]/[::]", "--options",
-            options, "--probe-options", options, "--users", "same,other",
-            "--states", "LISTEN,ESTABLISHED,ESTABLISHED_NO_LISTENER,"
-            "FIN_WAIT_2,TIME_WAIT,CLOSE_WAIT,LAST_ACK"]
-    first = harness.run_matrix(args)
-    second = harness.run_matrix(args)
-    assert len(first["cells"]) > 1000
-    assert outcomes(first) == outcomes(second)
-    assert not [c for c in second["cells"] if c["outcome"] == "invalid"]
-
-
-# ---- deadlines and the witness, with stand-in roles ---------------------------
-
-def harness_with_role(tmp_path, role_script, interpreter="/bin/sh"):
-    """A copy of the harness whose bm-role is `role_script`."""
-    exe = tmp_path / "bindmatrix"
-    shutil.copy(harness.harness_path(), exe)
-    role = tmp_path / "bm-role"
-    role.write_text(f"#!{interpreter}\n{role_script}\n")
-    role.chmod(0o755)
-    return exe
-
-
-def run_copy(exe, *args, env=None):
-    proc = subprocess.run([str(exe), *args], capture_output=True, text=True,
-                          timeout=30, env=env)
+def run(*args, env=None, exe=None, timeout=120):
+    """bindmatrix ARGS (or a copy of it): (status, stdout, stderr)."""
+    proc = subprocess.run([str(exe or harness.harness_path()), *args],
+                          capture_output=True, text=True, timeout=timeout,
+                          env=env)
     return proc.returncode, proc.stdout, proc.stderr
 
 
-def test_a_role_that_never_answers_fails_its_cells_by_the_deadline(tmp_path):
-    exe = harness_with_role(tmp_path, "exec sleep 60")
+def cells_of(out):
+    return json.loads(out)["cells"]
+
+
+def outcomes(cells):
+    return {vocabulary.cell_key(c): (c["outcome"], c["witnessed_state"],
+                                     c.get("reached"),
+                                     c.get("child_holds_listener"))
+            for c in cells}
+
+
+def with_token():
+    """An environment whose token marks every process a run starts."""
     token = str(uuid.uuid4())
-    started = time.monotonic()
-    status, out, _ = run_copy(exe, "matrix", "--families", "ipv4",
-                              "--options", "default", "--timeout-ms", "200",
-                              env={**os.environ, "BM_TEST_TOKEN": token})
-    assert time.monotonic() - started < 5
-    assert status == 0
-    cells = json.loads(out)["cells"]
-    assert {c["outcome"] for c in cells} == {"invalid"}
-    assert "no answer within 200 ms" in cells[0]["reason"]
-    assert processes_with(token) == []
+    return token, {**os.environ, "BM_TEST_TOKEN": token}
 
-
-def test_a_state_the_os_does_not_show_is_invalid_with_both_states(tmp_path):
-    # Claims to listen on port 9 but holds no socket: the witness sees none.
-    exe = harness_with_role(tmp_path, 'echo "ok 9"; exec cat >/dev/null')
-    status, out, _ = run_copy(exe, "matrix", "--families", "ipv4",
-                              "--options", "default", "--states", "LISTEN",
-                              "--timeout-ms", "100")
-    assert status == 0
-    [cell] = json.loads(out)["cells"]
-    assert cell["outcome"] == "invalid"
-    assert (cell["state"], cell["witnessed_state"]) == ("LISTEN", "CLOSED")
-    assert "declared LISTEN, witnessed CLOSED" in cell["reason"]
-
-
-def test_a_missing_role_program_is_a_reason_not_a_crash(tmp_path):
-    exe = tmp_path / "bindmatrix"
-    shutil.copy(harness.harness_path(), exe)
-    status, out, _ = run_copy(exe, "matrix", "--options", "default",
-                              "--states", "LISTEN")
-    assert status == 0
-    cells = json.loads(out)["cells"]
-    assert {c["outcome"] for c in cells} == {"invalid"}
-    assert "could not start bm-role" in cells[0]["reason"]
-
-
-# ---- inherit: the child each cell leaves, killed and reaped ------------------
-
-# The inherit cells of the methods and options Linux has.
-INHERIT = ["matrix", "--scenarios", "inherit", "--families", "ipv4",
-           "--spawns", "fork-exec,posix_spawn,uv_spawn", "--options",
-           "default,SO_REUSEADDR,SO_REUSEPORT,uv_tcp_bind"]
-
-
-def children_and_ports(stderr):
-    """From --verbose: "... child PID, listening on port PORT" lines."""
-    found = [line.split("child ")[1].split(", listening on port ")
-             for line in stderr.splitlines() if ": child " in line]
-    return [int(pid) for pid, _ in found], [int(port) for _, port in found]
-
-
-def test_every_child_a_cell_leaves_is_gone_when_the_run_ends():
-    token = str(uuid.uuid4())
-    status, out, err = run_harness(*INHERIT, "--cloexec", "true,false",
-                                   "--verbose",
-                                   env={**os.environ, "BM_TEST_TOKEN": token})
-    assert status == 0, err
-    cells = json.loads(out)["cells"]
-    children, ports = children_and_ports(err)
-    assert len(children) == len({(c["cloexec"], c["spawn"],
-                                  c["listener_option"]) for c in cells})
-    # The children did hold the leaked listeners while their cells ran...
-    assert {c["child_holds_listener"] for c in cells if not c["cloexec"]} \
-        == {True}
-    # ...and none of them, nor any port, outlives the run.
-    assert processes_with(token) == []
-    assert not set(ports) & listening_ports()
-
-
-# A stand-in inherit server: its child is a sleep that holds nothing; then
-# it hangs, or exits when the harness ends its input, as the real one does.
-CHILD_THEN = 'sleep 60 >/dev/null 2>&1 & echo "ok $5 $! 5 1"; '
-
-
-@pytest.mark.parametrize("then, cloexec, reason", [
-    ("exec sleep 60", "true", "the server did not exit within 200 ms"),
-    ("cat >/dev/null", "false", "declared LISTEN, witnessed CLOSED"),
-], ids=["server-hangs", "state-not-reached"])
-def test_a_failed_inherit_cell_still_kills_and_reaps_its_child(
-        tmp_path, then, cloexec, reason):
-    exe = harness_with_role(tmp_path, CHILD_THEN + then)
-    token = str(uuid.uuid4())
-    started = time.monotonic()
-    status, out, _ = run_copy(exe, "matrix", "--scenarios", "inherit",
-                              "--families", "ipv4", "--options", "default",
-                              "--spawns", "fork-exec", "--cloexec", cloexec,
-                              "--timeout-ms", "200",
-                              env={**os.environ, "BM_TEST_TOKEN": token})
-    assert time.monotonic() - started < 5
-    assert status == 0
-    [cell] = json.loads(out)["cells"]
-    assert cell["outcome"] == "invalid" and reason in cell["reason"]
-    assert processes_with(token) == []
-
-
-def test_a_server_naming_a_process_not_its_child_gets_it_not_killed(tmp_path):
-    # It names the test's own process: the harness must not touch it.
-    exe = harness_with_role(tmp_path, f'echo "ok $5 {os.getpid()} 5 1"')
-    status, out, _ = run_copy(exe, "matrix", "--scenarios", "inherit",
-                              "--families", "ipv4", "--options", "default",
-                              "--spawns", "fork-exec", "--cloexec", "true")
-    assert status == 0
-    [cell] = json.loads(out)["cells"]
-    assert cell["outcome"] == "invalid"
-    assert f"named {os.getpid()} as its child, which it is not" in \
-        cell["reason"]
-
-
-# A stand-in inherit server whose event loop (an epoll instance) is
-# inheritable, as Go's was before 384329592a72; probes are the real role's.
-LEAKY_LOOP_SERVER = """
-import os, select, socket, subprocess, sys
-if sys.argv[1] == "hold":
-    print("ok", os.getpid(), flush=True)
-    sys.stdout.close()
-    sys.stdin.read()
-    sys.exit(0)
-if sys.argv[1] != "inherit":
-    os.execv(os.environ["BM_REAL_ROLE"], [os.environ["BM_REAL_ROLE"],
-                                          *sys.argv[1:]])
-listener = socket.socket()
-listener.bind(("0.0.0.0", int(sys.argv[5])))
-listener.listen()
-os.set_inheritable(listener.fileno(), sys.argv[6] == "false")
-loop = select.epoll()
-os.set_inheritable(loop.fileno(), True)
-child = subprocess.Popen([sys.argv[0], "hold"], stdin=3,
-                         stdout=subprocess.PIPE, close_fds=False)
-child.stdout.readline()
-print("ok", sys.argv[5], child.pid, loop.fileno(),
-      os.fstat(listener.fileno()).st_ino, flush=True)
-sys.stdin.read()
-os._exit(0)
-"""
-
-
-def test_an_inherited_event_loop_is_seen_in_the_child(tmp_path):
-    exe = harness_with_role(tmp_path, LEAKY_LOOP_SERVER, "/usr/bin/python3")
-    token = str(uuid.uuid4())
-    real_role = harness.harness_path().parent / "bm-role"
-    status, out, err = run_copy(
-        exe, "matrix", "--scenarios", "inherit", "--families", "ipv4",
-        "--options", "default", "--spawns", "fork-exec",
-        env={**os.environ, "BM_REAL_ROLE": str(real_role),
-             "BM_TEST_TOKEN": token})
-    assert status == 0, err
-    cells = json.loads(out)["cells"]
-    assert {(c["cloexec"], c["child_holds_listener"], c["child_holds_loop"],
-             c["outcome"]) for c in cells} == {
-        (True, False, True, "ok"), (False, True, True, "EADDRINUSE")}
-    assert processes_with(token) == []
-
-
-# ---- interruption ----------------------------------------------------------------
 
 def processes_with(token):
     """Live processes whose environment carries `token`."""
@@ -304,25 +64,354 @@ def listening_ports():
     return ports
 
 
+# ---- selection: the plan, and what a run measures ---------------------------
+
+IPV6_REUSEADDR = ("scenario=bind proto=tcp family=ipv6 option=SO_REUSEADDR "
+                  "probe_user=same state=FIN_WAIT_2,TIME_WAIT")
+
+
+def test_a_run_measures_exactly_the_planned_cells():
+    status, out, err = run("matrix", "--quiet", "--filter", IPV6_REUSEADDR)
+    assert status == 0, err
+    planned = harness.plan(IPV6_REUSEADDR)
+    measured = cells_of(out)
+    # family=ipv6: every pair of IPv6-only endpoints, as in a filter
+    assert len(planned) == 4 * 2
+    assert [vocabulary.cell_key(c) for c in measured] == \
+        [vocabulary.cell_key(c) for c in planned]
+    assert all(c["witnessed_state"] == c["state"] for c in measured)
+
+
+def test_flags_are_filter_terms():
+    flags = ["--scenarios", "bind", "--protos", "tcp", "--families", "ipv6",
+             "--options", "SO_REUSEADDR", "--users", "same", "--states",
+             "FIN_WAIT_2,TIME_WAIT"]
+    status, out, _ = run("plan", *flags)
+    assert status == 0
+    assert [json.loads(line) for line in out.splitlines()] == \
+        harness.plan(IPV6_REUSEADDR)
+
+
+def test_without_a_selection_the_harness_runs_the_blogs_matrix():
+    status, out, _ = run("matrix", "--quiet")
+    assert status == 0
+    cells = cells_of(out)
+    assert len(cells) == 2 * 4 * 5  # endpoints x options x states
+    assert {c["listener_endpoint"] for c in cells} == {"0.0.0.0", "[::]"}
+    assert all(c["probe_option"] == c["listener_option"] for c in cells)
+
+
+def test_the_plan_names_each_cell_once_with_a_readable_id():
+    planned = harness.plan("scenario=bind,hijack proto=tcp "
+                           "address=0.0.0.0/0.0.0.0,[::]dual/127.0.0.1")
+    ids = [c["id"] for c in planned]
+    assert len(set(ids)) == len(ids)
+    assert "tcp-ipv4-SO_REUSEADDR-TIME_WAIT" in ids
+    assert "hijack-tcp-dualstack-default/SO_REUSEPORT-LISTEN-" \
+           "[::]dual/127.0.0.1-other-user" in ids
+
+
+@pytest.mark.parametrize("args, message", [
+    (["matrix", "--options", "SO_BOGUS"], "unknown option 'SO_BOGUS'"),
+    (["matrix", "--states", "CLOSING_SOON"], "unknown state 'CLOSING_SOON'"),
+    (["matrix", "--families", "ipx"], "unknown family 'ipx'"),
+    (["matrix", "--addresses", "0.0.0.0/[::2]"],
+     "unknown address '0.0.0.0/[::2]'"),
+    (["matrix", "--users", "root"],
+     "unknown probe_user 'root' (known: same, other)"),
+    (["matrix", "--scenarios", "steal"], "unknown scenario 'steal'"),
+    (["matrix", "--cloexec", "maybe"], "unknown cloexec 'maybe'"),
+    (["matrix", "--spawns", "vfork"], "unknown spawn 'vfork'"),
+    (["matrix", "--filter", "colour=red"], "unknown filter field 'colour'"),
+    (["matrix", "--filter", "proto=udp state=LISTEN"],
+     "the selection leaves no cell to measure"),
+    (["matrix", "--jobs", "0"], "not a number from 1 to 256: '0'"),
+    (["matrix", "--frobnicate", "1"], "unknown flag '--frobnicate'"),
+    (["matrix", "--out"], "--out needs a value"),
+    (["matrix", "--out", "/nonexistent-dir/x.json"],
+     "cannot write /nonexistent-dir/x.json"),
+    (["matrix", "--out", "/dev/null"], "/dev/null is not a regular file"),
+    (["matrix", "--out", "/tmp"], "/tmp is not a regular file"),
+    (["explode"], "unknown command 'explode' (use: matrix, plan, bench"),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_usage_errors_are_one_line_and_exit_2(args, message):
+    status, out, err = run(*args)
+    assert status == 2
+    assert out == ""
+    assert message in err
+    assert err.count("\n") == 1
+
+
+def test_list_json_is_the_committed_vocabulary():
+    status, out, _ = run("list", "--json")
+    assert status == 0
+    assert json.loads(out) == vocabulary.load(), (
+        "results/vocabulary.json differs from `bindmatrix list --json`: "
+        "regenerate it (build/harness/bindmatrix list --json > "
+        "results/vocabulary.json)")
+
+
+# ---- result files -------------------------------------------------------------
+
+def test_out_file_is_written_whole_and_replaces_a_file(tmp_path):
+    target = tmp_path / "r.json"
+    target.write_text("old")
+    status, _, _ = run("matrix", "--quiet", "--states", "LISTEN", "--out",
+                       str(target))
+    assert status == 0
+    result = json.loads(target.read_text())
+    assert result["schema"] == 1 and result["run"]["roles"] == "workers"
+    assert list(tmp_path.iterdir()) == [target]  # no temporary left
+
+
+def test_a_device_is_never_replaced():
+    before = os.stat("/dev/null")
+    status, _, err = run("matrix", "--out", "/dev/null")
+    assert status == 2 and "not a regular file" in err
+    after = os.stat("/dev/null")
+    assert (after.st_mode, after.st_rdev) == (before.st_mode, before.st_rdev)
+
+
+# ---- repeatability, and workers against fresh processes ------------------------
+
+SAMPLE = ("scenario=bind,hijack,inherit proto=tcp "
+          "address=0.0.0.0/0.0.0.0,[::]dual/0.0.0.0,[::1]/[::] "
+          "option=default,SO_REUSEADDR,SO_REUSEPORT,uv_tcp_bind "
+          "spawn=fork-exec,uv_spawn")
+
+
+def test_two_runs_back_to_back_give_the_same_table():
+    first = run("matrix", "--quiet", "--filter", SAMPLE)
+    second = run("matrix", "--quiet", "--filter", SAMPLE)
+    assert first[0] == second[0] == 0
+    cells = cells_of(second[1])
+    assert len(cells) > 500
+    assert outcomes(cells_of(first[1])) == outcomes(cells)
+
+
+def test_role_workers_measure_what_fresh_processes_do():
+    workers = run("matrix", "--quiet", "--filter", SAMPLE)
+    fresh = run("matrix", "--quiet", "--fresh", "--filter", SAMPLE)
+    assert workers[0] == fresh[0] == 0
+    w, f = json.loads(workers[1]), json.loads(fresh[1])
+    assert (w["run"]["roles"], f["run"]["roles"]) == ("workers", "fresh")
+    assert w["run"]["role_processes"] < f["run"]["role_processes"]
+    assert outcomes(w["cells"]) == outcomes(f["cells"])
+
+
+# ---- deadlines, retries and the witness, with stand-in roles -------------------
+
+def harness_with_role(tmp_path, role_script, interpreter="/bin/sh"):
+    """A copy of the harness whose bm-role is `role_script`."""
+    exe = tmp_path / "bindmatrix"
+    shutil.copy(harness.harness_path(), exe)
+    role = tmp_path / "bm-role"
+    role.write_text(f"#!{interpreter}\n{role_script}\n")
+    role.chmod(0o755)
+    return exe
+
+
+ONE_CELL = ("scenario=bind proto=tcp address=0.0.0.0/0.0.0.0 option=default "
+            "probe_user=same state=LISTEN")
+
+
+def test_a_role_that_never_answers_fails_its_cells_after_one_retry(tmp_path):
+    exe = harness_with_role(tmp_path, "exec sleep 60")
+    token, env = with_token()
+    started = time.monotonic()
+    status, out, err = run("matrix", "--quiet", "--filter", ONE_CELL,
+                           "--timeout-ms", "200", exe=exe, env=env)
+    assert time.monotonic() - started < 5
+    assert status == 3 and "1 of 1 cells invalid" in err
+    result = json.loads(out)
+    [cell] = result["cells"]
+    assert cell["outcome"] == "invalid"
+    assert "no answer within 200 ms" in cell["reason"]
+    assert result["run"]["retries"] == 1
+    assert processes_with(token) == []
+
+
+def test_a_role_slow_the_first_time_is_measured_on_the_retry(tmp_path):
+    # The first worker of the run is slow to answer (a busy machine); the
+    # retry's are not.
+    mark = tmp_path / "slow-once"
+    exe = harness_with_role(tmp_path, f"""
+if mkdir {mark} 2>/dev/null; then sleep 1; fi
+exec {harness.harness_path().parent / "bm-role"}""")
+    status, out, err = run("matrix", "--quiet", "--filter", ONE_CELL,
+                           "--timeout-ms", "300", exe=exe)
+    assert status == 0, err
+    result = json.loads(out)
+    assert [c["outcome"] for c in result["cells"]] == ["EADDRINUSE"]
+    assert result["run"]["retries"] == 1
+
+
+def test_a_state_the_os_does_not_show_is_invalid_with_both_states(tmp_path):
+    # Claims to listen on port 9 but holds no socket: the witness sees none.
+    exe = harness_with_role(tmp_path, 'while read line; do echo "ok 9"; done')
+    status, out, _ = run("matrix", "--quiet", "--filter", ONE_CELL,
+                         "--timeout-ms", "100", exe=exe)
+    assert status == 3
+    [cell] = cells_of(out)
+    assert cell["outcome"] == "invalid"
+    assert (cell["state"], cell["witnessed_state"]) == ("LISTEN", "CLOSED")
+    assert "declared LISTEN, witnessed CLOSED" in cell["reason"]
+
+
+def test_a_missing_role_program_is_a_reason_not_a_crash(tmp_path):
+    exe = tmp_path / "bindmatrix"
+    shutil.copy(harness.harness_path(), exe)
+    status, out, _ = run("matrix", "--quiet", "--filter", ONE_CELL, exe=exe)
+    assert status == 3
+    [cell] = cells_of(out)
+    assert cell["outcome"] == "invalid"
+    assert "could not start bm-role: ENOENT" in cell["reason"]
+
+
+# ---- inherit: the child each cell leaves, killed and reaped ------------------
+
+# The inherit cells of the methods and options Linux has.
+INHERIT = ("scenario=inherit address=0.0.0.0/0.0.0.0 probe_user=same "
+           "spawn=fork-exec,posix_spawn,uv_spawn "
+           "option=default,SO_REUSEADDR,SO_REUSEPORT,uv_tcp_bind")
+
+
+def children_and_ports(stderr):
+    """From --verbose: "inherit ...: child PID, port PORT" lines."""
+    found = [line.split(": child ")[1].split(", port ")
+             for line in stderr.splitlines() if ": child " in line]
+    return [int(pid) for pid, _ in found], [int(port) for _, port in found]
+
+
+def test_every_child_a_cell_leaves_is_gone_when_the_run_ends():
+    token, env = with_token()
+    status, out, err = run("matrix", "--quiet", "--verbose", "--filter",
+                           INHERIT, env=env)
+    assert status == 0, err
+    cells = cells_of(out)
+    children, ports = children_and_ports(err)
+    assert len(children) == len({(c["cloexec"], c["spawn"],
+                                  c["listener_option"]) for c in cells})
+    # The children did hold the leaked listeners while their cells ran...
+    assert {c["child_holds_listener"] for c in cells if not c["cloexec"]} \
+        == {True}
+    # ...and none of them, nor any port, outlives the run.
+    assert processes_with(token) == []
+    assert not set(ports) & listening_ports()
+
+
+# A stand-in inherit server: it answers the inherit request with a child
+# that is a sleep holding nothing; then it hangs, or exits when the harness
+# ends its input, as the real one does.
+CHILD_THEN = ('read verb proto endpoint option port cloexec spawn; '
+              'sleep 60 >/dev/null 2>&1 & echo "ok $port $! 5 1"; ')
+ONE_INHERIT = ("scenario=inherit address=0.0.0.0/0.0.0.0 option=default "
+               "probe_user=same spawn=fork-exec")
+
+
+@pytest.mark.parametrize("then, cloexec, reason", [
+    ("exec sleep 60", "true", "the server did not exit within 200 ms"),
+    ("cat >/dev/null", "false", "declared LISTEN, witnessed CLOSED"),
+], ids=["server-hangs", "state-not-reached"])
+def test_a_failed_inherit_cell_still_kills_and_reaps_its_child(
+        tmp_path, then, cloexec, reason):
+    exe = harness_with_role(tmp_path, CHILD_THEN + then)
+    token, env = with_token()
+    started = time.monotonic()
+    status, out, _ = run("matrix", "--quiet", "--filter",
+                         f"{ONE_INHERIT} cloexec={cloexec}", "--timeout-ms",
+                         "200", exe=exe, env=env)
+    assert time.monotonic() - started < 5
+    assert status == 3
+    [cell] = cells_of(out)
+    assert cell["outcome"] == "invalid" and reason in cell["reason"]
+    assert processes_with(token) == []
+
+
+def test_a_server_naming_a_process_not_its_child_gets_it_not_killed(tmp_path):
+    # It names the test's own process: the harness must not touch it.
+    exe = harness_with_role(
+        tmp_path, f'read verb proto endpoint option port rest; '
+                  f'echo "ok $port {os.getpid()} 5 1"; cat >/dev/null')
+    status, out, _ = run("matrix", "--quiet", "--filter",
+                         f"{ONE_INHERIT} cloexec=true", exe=exe)
+    assert status == 3
+    [cell] = cells_of(out)
+    assert cell["outcome"] == "invalid"
+    assert f"named {os.getpid()} as its child, which it is not" in \
+        cell["reason"]
+
+
+# A stand-in inherit server whose event loop (an epoll instance) is
+# inheritable, as Go's was before 384329592a72; every other request goes to
+# the real role.
+LEAKY_LOOP_SERVER = """
+import os, select, socket, subprocess, sys
+if sys.argv[1:] == ["hold"]:
+    print("ok", os.getpid(), flush=True)
+    sys.stdout.close()
+    sys.stdin.read()
+    sys.exit(0)
+request = sys.stdin.readline()
+words = request.split()
+if words[0] != "inherit":
+    real = subprocess.Popen([os.environ["BM_REAL_ROLE"]], stdin=subprocess.PIPE)
+    real.stdin.write(request.encode())
+    real.stdin.flush()
+    for line in sys.stdin:
+        real.stdin.write(line.encode())
+        real.stdin.flush()
+    real.stdin.close()
+    sys.exit(real.wait())
+port = int(words[4])
+listener = socket.socket()
+listener.bind(("0.0.0.0", port))
+listener.listen()
+os.set_inheritable(listener.fileno(), words[5] == "false")
+loop = select.epoll()
+os.set_inheritable(loop.fileno(), True)
+child = subprocess.Popen([sys.argv[0], "hold"], stdin=3,
+                         stdout=subprocess.PIPE, close_fds=False)
+child.stdout.readline()
+print("ok", port, child.pid, loop.fileno(),
+      os.fstat(listener.fileno()).st_ino, flush=True)
+sys.stdin.read()
+os._exit(0)
+"""
+
+
+def test_an_inherited_event_loop_is_seen_in_the_child(tmp_path):
+    exe = harness_with_role(tmp_path, LEAKY_LOOP_SERVER, "/usr/bin/python3")
+    token, env = with_token()
+    real_role = harness.harness_path().parent / "bm-role"
+    status, out, err = run("matrix", "--quiet", "--filter", ONE_INHERIT,
+                           exe=exe, env={**env, "BM_REAL_ROLE": str(real_role)})
+    assert status == 0, err
+    assert {(c["cloexec"], c["child_holds_listener"], c["child_holds_loop"],
+             c["outcome"]) for c in cells_of(out)} == {
+        (True, False, True, "ok"), (False, True, True, "EADDRINUSE")}
+    assert processes_with(token) == []
+
+
+# ---- interruption ----------------------------------------------------------------
+
 # The blog's matrix, and leaked listeners (each held by a child): either is
 # stopped mid-sequence, with a listener on the port.
-RUNS = {"bind": ["matrix"],
-        "inherit": [*INHERIT, "--cloexec", "false"]}
+RUNS = {"bind": [], "inherit": ["--filter", f"{INHERIT} cloexec=false"]}
 
 
-@pytest.mark.parametrize("run", RUNS)
+@pytest.mark.parametrize("which", RUNS)
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM],
                          ids=["SIGINT", "SIGTERM"])
 def test_interrupted_run_leaves_no_process_and_no_listener(tmp_path, signum,
-                                                           run):
-    token = str(uuid.uuid4())
+                                                           which):
+    token, env = with_token()
     out = tmp_path / "r.json"
     proc = subprocess.Popen(
-        [str(harness.harness_path()), *RUNS[run], "--verbose", "--jobs", "1",
-         "--out", str(out)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "BM_TEST_TOKEN": token})
-    first = proc.stderr.readline()  # "... listening on port P": mid-sequence
+        [str(harness.harness_path()), "matrix", *RUNS[which], "--verbose",
+         "--quiet", "--jobs", "1", "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    first = proc.stderr.readline()  # "... port P": mid-sequence
     port = int(first.rsplit(" ", 1)[1])
     proc.send_signal(signum)
     _, err = proc.communicate(timeout=10)

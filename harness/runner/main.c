@@ -257,7 +257,10 @@ int main(int argc, char **argv) {
   int is_list = strcmp(command, "list") == 0;
   if (!is_list && strcmp(command, "matrix") != 0 &&
       strcmp(command, "plan") != 0 && strcmp(command, "bench") != 0) {
-    fputs(usage_text, stderr);
+    fprintf(stderr,
+            "bindmatrix: unknown command '%s' (use: matrix, plan, bench, "
+            "list; --help)\n",
+            command);
     return 2;
   }
   struct command_line c;
