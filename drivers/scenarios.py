@@ -4,7 +4,12 @@ measures, as filter terms for the harness.
 The cross product is the harness's (`bindmatrix plan`): a scenario file only
 narrows the vocabulary's lists, and every name in it is checked against the
 vocabulary (results/vocabulary.json) before anything runs. A file says "@all"
-for a whole list. Each problem is one line naming the file and the key.
+for a whole list; an options list may name a group of options by what makes
+the listener's socket ("@setsockopt", "@libuv", "@runtime": the vocabulary's
+`via`). Several files may select cells of one scenario (bind.toml for the
+harness's options, bind-runtimes.toml for the runtimes' listeners): each
+file's `scenario` names it. Each problem is one line naming the file and
+the key.
 """
 import tomllib
 from dataclasses import dataclass
@@ -77,6 +82,29 @@ def _value_name(path, key, value):
     return value
 
 
+def _option_group(path, key, name):
+    """The options an "@via" group names, e.g. "@runtime"."""
+    via = name[1:]
+    vias = {row["via"] for row in vocabulary.rows("options")}
+    if via not in vias:
+        raise ScenarioError(f"{path}: {key}: unknown group {name!r} (known: "
+                            f"{', '.join('@' + v for v in sorted(vias))})")
+    return [row["name"] for row in vocabulary.rows("options")
+            if row["via"] == via]
+
+
+def _names(path, key, value):
+    """A list's names, option groups resolved."""
+    names = []
+    for v in value:
+        name = _value_name(path, key, v)
+        if name.startswith("@") and key in ("options", "probe_options"):
+            names.extend(_option_group(path, key, name))
+        else:
+            names.append(name)
+    return names
+
+
 def _term(path, key, value):
     """The filter term of one list key; None for "@all"."""
     if value == ALL:
@@ -85,7 +113,7 @@ def _term(path, key, value):
         raise ScenarioError(f'{path}: {key} must be "@all" or a non-empty '
                             "list of names")
     field, table = LISTS[key]
-    names = [_value_name(path, key, v) for v in value]
+    names = _names(path, key, value)
     for name in names:
         if key == "addresses":
             listener, slash, probe = name.partition("/")
@@ -100,22 +128,28 @@ def _term(path, key, value):
 
 
 def load(name, directory=SCENARIO_DIR):
+    """The selection in <directory>/<name>.toml."""
     path = Path(directory) / f"{name}.toml"
     data = _read(path)
     unknown = [k for k in data if k not in KNOWN_KEYS]
     if unknown:
         raise ScenarioError(f"{path}: unknown key {unknown[0]!r} (known: "
                             f"{', '.join(KNOWN_KEYS)})")
-    if data.get("scenario") != name:
-        raise ScenarioError(f"{path}: scenario must be {name!r}, the file's "
-                            "name")
+    scenario = data.get("scenario")
+    if scenario not in vocabulary.names("scenarios"):
+        raise ScenarioError(f"{path}: scenario must be one of "
+                            f"{_known('scenarios')}, not {scenario!r}")
     terms = (_term(path, key, data.get(key, ALL)) for key in LISTS)
-    return Scenario(name, tuple(t for t in terms if t))
+    return Scenario(scenario, tuple(t for t in terms if t))
 
 
 def load_all(directory=SCENARIO_DIR):
-    """One scenario per name in the vocabulary, each from its file."""
-    return [load(name, directory) for name in vocabulary.names("scenarios")]
+    """Every selection file of the folder, in the vocabulary's order of
+    their scenarios."""
+    files = sorted(Path(directory).glob("*.toml"))
+    chosen = [load(path.stem, directory) for path in files]
+    order = vocabulary.names("scenarios")
+    return sorted(chosen, key=lambda s: order.index(s.name))
 
 
 def for_this_run():

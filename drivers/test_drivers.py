@@ -11,6 +11,7 @@ import pytest
 import expectations
 import harness
 import scenarios
+import vocabulary
 
 MATRIX = scenarios.ROOT / "matrix"
 
@@ -23,47 +24,66 @@ def write(tmp_path, name, text):
 
 # ---- scenario files ------------------------------------------------------------
 
+def harness_options():
+    return ",".join(r["name"] for r in vocabulary.rows("options")
+                    if r["via"] != "runtime")
+
+
+def runtime_options():
+    return ",".join(r["name"] for r in vocabulary.rows("options")
+                    if r["via"] == "runtime")
+
+
 @pytest.mark.parametrize("name, want", [
-    ("bind", "scenario=bind"),
-    ("hijack", "scenario=hijack"),
-    ("inherit", "scenario=inherit address=0.0.0.0/0.0.0.0 probe_user=same"),
+    ("bind", "scenario=bind listener_option={h} probe_option={h}"),
+    ("inherit", "scenario=inherit address=0.0.0.0/0.0.0.0 "
+                "listener_option={h} probe_option={h} probe_user=same"),
+    ("hijack-runtimes", "scenario=hijack proto=tcp "
+                        "address=0.0.0.0/0.0.0.0,0.0.0.0/127.0.0.1 "
+                        "listener_option={r} state=LISTEN"),
 ])
 def test_the_scenario_files_are_filter_terms(name, want):
-    assert scenarios.load(name).filter() == want
+    # "@setsockopt", "@libuv", "@runtime": the options by the vocabulary's via
+    assert scenarios.load(name).filter() == want.format(
+        h=harness_options(), r=runtime_options())
 
 
-def test_every_scenario_of_the_vocabulary_has_a_file_and_cells():
-    for s in scenarios.load_all():
+def test_every_scenario_of_the_vocabulary_has_cells():
+    chosen = scenarios.load_all()
+    assert {s.name for s in chosen} == set(vocabulary.names("scenarios"))
+    for s in chosen:
         assert harness.plan(s.filter()), s.name
 
 
 def test_a_narrowing_is_one_more_term():
     inherit = scenarios.load("inherit")
     assert inherit.filter("state=CLOSED") == \
-        "scenario=inherit address=0.0.0.0/0.0.0.0 probe_user=same state=CLOSED"
+        inherit.filter() + " state=CLOSED"
     # every method with the flag closes the port; without it, the one that
     # passes nothing: 6 of the 10, for each of the 7 x 7 option pairs
     assert len(harness.plan(inherit.filter("state=CLOSED"))) == 6 * 7 * 7
 
 
 @pytest.mark.parametrize("text, message", [
-    ('scenario = "bad"\nprotos = [1, 2]\n', "protos: 1 is not a name"),
-    ('scenario = "bad"\nstates = "BOUND"\n',
+    ('scenario = "bind"\nprotos = [1, 2]\n', "protos: 1 is not a name"),
+    ('scenario = "bind"\nstates = "BOUND"\n',
      'states must be "@all" or a non-empty list of names'),
-    ('scenario = "bad"\nstates = []\n',
+    ('scenario = "bind"\nstates = []\n',
      'states must be "@all" or a non-empty list of names'),
-    ('scenario = "bad"\nstates = ["BOGUS"]\n',
+    ('scenario = "bind"\nstates = ["BOGUS"]\n',
      "states: unknown state 'BOGUS' (known: BOUND, LISTEN,"),
-    ('scenario = "bad"\noptions = ["so_reuseaddr"]\n',
+    ('scenario = "bind"\noptions = ["so_reuseaddr"]\n',
      "options: unknown option 'so_reuseaddr'"),
-    ('scenario = "bad"\naddresses = ["0.0.0.0"]\n',
+    ('scenario = "bind"\naddresses = ["0.0.0.0"]\n',
      "addresses: '0.0.0.0' is not LISTENER/PROBE"),
-    ('scenario = "bad"\naddresses = ["0.0.0.0/[::2]"]\n',
+    ('scenario = "bind"\naddresses = ["0.0.0.0/[::2]"]\n',
      "addresses: unknown endpoint '[::2]'"),
-    ('scenario = "bad"\ncloexec = ["yes"]\n', "cloexec: 'yes' is not true"),
-    ('scenario = 5\n', "scenario must be 'bad', the file's name"),
-    ('scenario = "bad"\ncolour = "red"\n', "unknown key 'colour' (known: "),
-    ('scenario = "bad"\nstates = [\n', "not TOML"),
+    ('scenario = "bind"\ncloexec = ["yes"]\n', "cloexec: 'yes' is not true"),
+    ('scenario = 5\n', "scenario must be one of bind, hijack, inherit, not 5"),
+    ('scenario = "bind"\noptions = ["@fast"]\n',
+     "options: unknown group '@fast' (known: @libuv, @runtime, @setsockopt)"),
+    ('scenario = "bind"\ncolour = "red"\n', "unknown key 'colour' (known: "),
+    ('scenario = "bind"\nstates = [\n', "not TOML"),
 ], ids=lambda v: v.split("\n")[1] if "\n" in v else None)
 def test_a_bad_scenario_file_is_one_line_naming_file_and_key(tmp_path, text,
                                                             message):

@@ -55,7 +55,8 @@ struct bm_error bm_witness_read(const struct bm_witness_query *q,
 }
 
 int bm_witness_sees_bound(enum bm_proto proto) {
-  struct bm_witness_query q = {proto, {bm_endpoint_find("127.0.0.1"), 0}, 0};
+  struct bm_witness_query q = {.proto = proto,
+                               .server = {bm_endpoint_find("127.0.0.1"), 0}};
   bm_socket s;
   if (bm_sock_open(proto, q.server.def, &s).code != 0)
     return 0;

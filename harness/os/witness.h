@@ -29,6 +29,10 @@ struct bm_witness_query {
   enum bm_proto proto;
   struct bm_endpoint server; /* with the port the OS gave it */
   int peer_port;             /* TCP: the client's port, 0 before it exists */
+  /* The server's socket may be of either family: a runtime's listen call
+   * may make an IPv6 socket for 0.0.0.0 (Go, Java), so its sockets are
+   * looked for in both. */
+  int any_family;
 };
 
 /* How many of the sequence's sockets are in each state: the server's

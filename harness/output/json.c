@@ -97,6 +97,26 @@ static void put_hijack_fields(FILE *out, const struct bm_cell *c) {
     fputs(", \"connections\": null", out);
 }
 
+/* A runtime's listener as the OS showed it; null where it did not. */
+static void put_listener_socket(FILE *out, const struct bm_sockinfo *s) {
+  if (s->family == 0) {
+    fputs(", \"listener_socket\": null", out);
+    return;
+  }
+  fprintf(out, ", \"listener_socket\": {\"family\": \"%s\"",
+          s->family == 4 ? "ipv4" : "ipv6");
+  const struct {
+    const char *name;
+    int value;
+  } flags[] = {{"SO_REUSEADDR", s->reuseaddr},
+               {"SO_REUSEPORT", s->reuseport},
+               {"IPV6_V6ONLY", s->v6only},
+               {"close_on_exec", s->cloexec}};
+  for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+    put_bool(out, flags[i].name, flags[i].value);
+  fputc('}', out);
+}
+
 static void put_cell(FILE *out, const struct bm_cell *c) {
   const struct bm_cell_key *k = &c->key;
   fputs("    ", out);
@@ -113,6 +133,8 @@ static void put_cell(FILE *out, const struct bm_cell *c) {
     put_bool(out, "child_holds_listener", c->child_holds_listener);
     put_bool(out, "child_holds_loop", c->child_holds_loop);
   }
+  if (k->listener_option->via == BM_VIA_RUNTIME)
+    put_listener_socket(out, &c->listener_socket);
   if (c->reason[0])
     bm_json_field(out, "reason", c->reason);
   fputc('}', out);

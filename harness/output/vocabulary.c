@@ -113,8 +113,14 @@ static void option_row(FILE *out, const struct bm_table *t, int i) {
   const struct bm_option *row = bm_table_row(t, i);
   fputs("{\"name\": ", out);
   bm_json_string(out, row->name);
-  bm_json_field(out, "via", row->via == BM_VIA_LIBUV ? "libuv" : "setsockopt");
-  fprintf(out, ", \"shares\": %s, \"sets\": {", row->shares ? "true" : "false");
+  bm_json_field(out, "via", bm_table_name(&bm_via_table, row->via));
+  fprintf(out, ", \"shares\": %s", row->shares ? "true" : "false");
+  if (row->via == BM_VIA_RUNTIME) { /* measured per cell: listener_socket */
+    bm_json_field(out, "runtime", row->runtime);
+    fputs(", \"sets\": null}", out);
+    return;
+  }
+  fputs(", \"sets\": {", out);
   for (int os = 0; os < BM_OS_COUNT; os++) {
     unsigned sets = bm_option_sets(row, (enum bm_os)os);
     fprintf(out, "%s\"%s\": ", os ? ", " : "",

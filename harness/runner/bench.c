@@ -74,8 +74,9 @@ static int do_inproc_request(struct inproc *ip, const struct bm_request *req) {
 
 /* Re-reads the witness until it shows `state` or 2 s pass. */
 static int await_state(const struct inproc *ip, const char *state) {
-  struct bm_witness_query q = {
-      ip->p->proto, {ip->p->listener, ip->port}, ip->peer_port};
+  struct bm_witness_query q = {.proto = ip->p->proto,
+                               .server = {ip->p->listener, ip->port},
+                               .peer_port = ip->peer_port};
   uint64_t until = uv_hrtime() + 2000000000u;
   char seen[64];
   do {

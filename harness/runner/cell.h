@@ -3,6 +3,7 @@
 #ifndef BM_RUNNER_CELL_H
 #define BM_RUNNER_CELL_H
 
+#include "os/sockinfo.h"
 #include "vocab/endpoints.h"
 #include "vocab/error.h"
 #include "vocab/names.h"
@@ -54,6 +55,9 @@ struct bm_cell {
    * listener and the server's loop descriptor (1, 0 or BM_HOLDS_UNKNOWN). */
   int child_holds_listener;
   int child_holds_loop;
+  /* A runtime's listener: what its socket carried, read from outside
+   * (os/sockinfo.h); family 0 when the OS did not say. */
+  struct bm_sockinfo listener_socket;
 };
 
 #endif

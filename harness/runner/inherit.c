@@ -32,7 +32,7 @@ void bm_seq_inherit_start(struct bm_sequence *seq, bm_reply_cb then) {
   }
   seq->hold_pipe = hold[1];
   struct bm_worker *server =
-      bm_seq_worker(seq, BM_USER_SAME, hold[0], &seq->server);
+      bm_seq_worker(seq, BM_USER_SAME, NULL, hold[0], &seq->server);
   close_file(seq, hold[0]); /* the server's copy is the child's */
   if (!server)
     return;

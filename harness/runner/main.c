@@ -1,8 +1,9 @@
 /* bindmatrix: runs the bind() matrix on this machine and prints the result
  * file (DESIGN.md's JSON contract). Needs nothing but this build.
  *
- *   bindmatrix matrix [SELECTION] [--jobs N] [--timeout-ms N] [--out FILE]
- *                     [--fresh] [--quiet] [--verbose]
+ *   bindmatrix matrix [SELECTION] [--jobs N] [--timeout-ms N]
+ *                     [--start-timeout-ms N] [--out FILE] [--fresh]
+ *                     [--quiet] [--verbose]
  *   bindmatrix plan   [SELECTION]      the cells a run measures, a line each
  *   bindmatrix bench  [SELECTION] [--rounds N] [--jobs N]
  *   bindmatrix list   [--json]         every name it knows
@@ -86,6 +87,8 @@ static int parse_flag(struct command_line *c, const char *flag,
     return parse_count(value, 256, &c->run.jobs);
   if (strcmp(flag, "--timeout-ms") == 0)
     return parse_count(value, 600000, &c->run.timeout_ms);
+  if (strcmp(flag, "--start-timeout-ms") == 0)
+    return parse_count(value, 600000, &c->run.start_timeout_ms);
   if (strcmp(flag, "--rounds") == 0)
     return parse_count(value, 100000, &c->rounds);
   if (strcmp(flag, "--out") == 0) {
@@ -240,8 +243,8 @@ static const char usage_text[] =
     "    --protos L, --families L, --addresses L, --listener-endpoints L,\n"
     "    --probe-endpoints L, --options L, --listener-options L,\n"
     "    --probe-options L, --users L, --states L, --cloexec L, --spawns L\n"
-    "  matrix: --out FILE --jobs N --timeout-ms N --fresh --quiet "
-    "--verbose\n"
+    "  matrix: --out FILE --jobs N --timeout-ms N --start-timeout-ms N\n"
+    "    --fresh --quiet --verbose\n"
     "  bench: --rounds N --jobs N;  list: --json\n";
 
 int main(int argc, char **argv) {

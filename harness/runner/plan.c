@@ -68,8 +68,11 @@ static void plan_probes(const struct bm_selection *s,
   for (int o = 0; o < bm_option_table.count; o++) {
     const struct bm_option *option = bm_option_at(o);
     int same = option == p->listener_option;
+    /* A runtime's listen call probes only its own listener: the restarted
+     * server. Over other listeners the harness's options ask. */
     if (!bm_selection_has(s, BM_DIM_PROBE_OPTION, o) ||
-        (s->same_option != -1 && same != s->same_option))
+        (s->same_option != -1 && same != s->same_option) ||
+        (option->via == BM_VIA_RUNTIME && !same))
       continue;
     for (int u = 0; u < BM_USER_COUNT && p->probe_count < BM_MAX_PROBES; u++)
       if (bm_selection_has(s, BM_DIM_USER, u))
@@ -117,6 +120,11 @@ static void plan_pair(struct planner *pl, struct bm_sequence_plan *base) {
     if (!bm_selection_has(pl->s, BM_DIM_LISTENER_OPTION, o))
       continue;
     base->listener_option = bm_option_at(o);
+    /* The inherit scenario's spawn methods are the harness's; a runtime
+     * starts its children with its own calls, not measured yet. */
+    if (base->scenario->inherits &&
+        base->listener_option->via == BM_VIA_RUNTIME)
+      continue;
     if (base->scenario->inherits) {
       plan_inherit(pl, base);
       continue;

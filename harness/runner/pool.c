@@ -1,5 +1,6 @@
 #include "runner/pool.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +37,7 @@ static void on_worker_closed(struct bm_child *child) {
 /* Lines of a worker nobody has: a reset's answer, or noise. */
 static void on_pool_line(struct bm_child *child, const char *line) {
   struct bm_worker *w = child->data;
+  w->answered = 1;
   if (w->state == HAD) {
     if (w->on_line)
       w->on_line(w, line);
@@ -58,25 +60,59 @@ void bm_pool_init(struct bm_pool *pool, uv_loop_t *loop, const char *role_path,
 
 void bm_pool_discard(struct bm_worker *w);
 
-static struct bm_worker *idle_worker(struct bm_pool *pool, enum bm_user user) {
+static int same_program(const char *a, const char *b) {
+  return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static struct bm_worker *idle_worker(struct bm_pool *pool, enum bm_user user,
+                                     const char *runtime) {
   for (struct bm_worker *w = pool->workers; w; w = w->next)
-    if (w->state == IDLE && w->user == user)
+    if (w->state == IDLE && w->user == user &&
+        same_program(w->runtime, runtime))
       return w;
   return NULL;
 }
 
+int bm_pool_program(const struct bm_pool *pool, const char *runtime, char *buf,
+                    size_t size) {
+  if (!runtime) {
+    snprintf(buf, size, "%s", pool->role_path);
+    return 0;
+  }
+  /* bm-role is BUILD/harness/bm-role[.exe]; a runtime's role is
+   * BUILD/runtimes/bm-role-<runtime>[.exe]. */
+  size_t dir = strlen(pool->role_path);
+  while (dir > 0 && pool->role_path[dir - 1] != '/' &&
+         pool->role_path[dir - 1] != '\\')
+    dir--;
+  const char *suffix =
+      strlen(pool->role_path) > 4 &&
+              strcmp(pool->role_path + strlen(pool->role_path) - 4, ".exe") == 0
+          ? ".exe"
+          : "";
+  int n = snprintf(buf, size, "%.*s../runtimes/bm-role-%s%s", (int)dir,
+                   pool->role_path, runtime, suffix);
+  return n < 0 || (size_t)n >= size ? UV_ENAMETOOLONG : 0;
+}
+
 static struct bm_error start_worker(struct bm_pool *pool, enum bm_user user,
-                                    uv_file pass_fd, struct bm_worker **out) {
+                                    const char *runtime, uv_file pass_fd,
+                                    struct bm_worker **out) {
+  char program[4096];
+  int err_path = bm_pool_program(pool, runtime, program, sizeof program);
+  if (err_path != 0)
+    return bm_error_from_uv(err_path);
   struct bm_worker *w = calloc(1, sizeof *w);
   if (!w)
     return bm_error_from_uv(UV_ENOMEM);
   w->pool = pool;
   w->user = user;
+  w->runtime = runtime;
   w->reusable = !pool->fresh && pass_fd < 0;
   w->child.data = w;
   w->child.on_line = on_pool_line;
   w->child.on_closed = on_worker_closed;
-  char *argv[] = {(char *)pool->role_path, NULL};
+  char *argv[] = {program, NULL};
   struct bm_error err =
       bm_child_spawn(pool->loop, &w->child, argv,
                      user == BM_USER_OTHER ? pool->other_user : NULL, pass_fd);
@@ -93,10 +129,11 @@ static struct bm_error start_worker(struct bm_pool *pool, enum bm_user user,
 }
 
 struct bm_error bm_pool_acquire(struct bm_pool *pool, enum bm_user user,
-                                uv_file pass_fd, struct bm_worker **out) {
-  struct bm_worker *w = pass_fd < 0 ? idle_worker(pool, user) : NULL;
+                                const char *runtime, uv_file pass_fd,
+                                struct bm_worker **out) {
+  struct bm_worker *w = pass_fd < 0 ? idle_worker(pool, user, runtime) : NULL;
   if (!w) {
-    struct bm_error err = start_worker(pool, user, pass_fd, &w);
+    struct bm_error err = start_worker(pool, user, runtime, pass_fd, &w);
     if (err.code != 0)
       return err;
   }

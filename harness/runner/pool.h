@@ -20,8 +20,10 @@ struct bm_worker {
   struct bm_child child;
   struct bm_pool *pool;
   enum bm_user user;
-  int state;    /* pool.c's */
-  int reusable; /* 0: its process ends with its cell */
+  const char *runtime; /* NULL: bm-role; else bm-role-<runtime> */
+  int state;           /* pool.c's */
+  int reusable;        /* 0: its process ends with its cell */
+  int answered;        /* it has answered once: its program has started */
   /* While a sequence has it: */
   void *owner;
   bm_worker_line_cb on_line;
@@ -36,7 +38,8 @@ struct bm_pool_stats {
 
 struct bm_pool {
   uv_loop_t *loop;
-  const char *role_path;
+  const char *role_path; /* bm-role; the runtimes' roles are beside it, in
+                            ../runtimes/ */
   const struct bm_other_user *other_user;
   int fresh;
   struct bm_worker *workers;
@@ -50,11 +53,17 @@ struct bm_pool {
 void bm_pool_init(struct bm_pool *pool, uv_loop_t *loop, const char *role_path,
                   const struct bm_other_user *other_user, int fresh);
 
-/* A worker for one role of a cell, running as `user`: an idle one, or a
- * new process. `pass_fd` >= 0 asks for a fresh process that gets it as its
+/* A worker for one role of a cell, running as `user`, the program of
+ * `runtime` (NULL: the harness's own bm-role): an idle one, or a new
+ * process. `pass_fd` >= 0 asks for a fresh process that gets it as its
  * descriptor 3. On error nothing was started. */
 struct bm_error bm_pool_acquire(struct bm_pool *pool, enum bm_user user,
-                                uv_file pass_fd, struct bm_worker **out);
+                                const char *runtime, uv_file pass_fd,
+                                struct bm_worker **out);
+
+/* The path of `runtime`'s role program (NULL: bm-role's). */
+int bm_pool_program(const struct bm_pool *pool, const char *runtime, char *buf,
+                    size_t size);
 
 /* The role is done with it. `holds_sockets`: it must close them ("reset")
  * before anyone else may have it; a probe that answered holds none. */

@@ -158,7 +158,7 @@ static void on_connected(struct bm_sequence *seq, const struct bm_reply *r) {
 }
 
 static void hijack_connect(struct bm_sequence *seq) {
-  if (!bm_seq_worker(seq, BM_USER_SAME, -1, &seq->connector))
+  if (!bm_seq_worker(seq, BM_USER_SAME, NULL, -1, &seq->connector))
     return;
   struct bm_request_line r = {
       .verb = BM_VERB_CLIENT,
@@ -199,7 +199,7 @@ static void on_probe_reply(struct bm_sequence *seq, const struct bm_reply *r) {
 
 static void start_probe(struct bm_sequence *seq) {
   const struct bm_probe_spec *spec = current_spec(seq);
-  if (!bm_seq_worker(seq, spec->user, -1, &seq->probe))
+  if (!bm_seq_worker(seq, spec->user, spec->option, -1, &seq->probe))
     return;
   struct bm_request_line r = {
       .verb = hijacking(seq) ? BM_VERB_SERVER : BM_VERB_PROBE,

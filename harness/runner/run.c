@@ -32,6 +32,7 @@ void bm_run_default_options(struct bm_run_options *o) {
   int jobs = 8 * (int)uv_available_parallelism();
   o->jobs = jobs < 64 ? jobs : 64;
   o->timeout_ms = 2000;
+  o->start_timeout_ms = 20000;
   o->progress = 1;
 }
 
@@ -108,6 +109,7 @@ static int prepare(struct run *run, const struct bm_run_options *o,
       .other_user = &run->other_user,
       .role_path = run->role_path,
       .timeout_ms = o->timeout_ms,
+      .start_timeout_ms = o->start_timeout_ms,
       .verbose = o->verbose,
   };
   for (int proto = 0; proto < BM_PROTO_COUNT; proto++)

@@ -10,6 +10,7 @@
 struct bm_run_options {
   int jobs;
   int timeout_ms;
+  int start_timeout_ms; /* a role's first answer: its program's start */
   int verbose;
   int fresh;    /* a process for every role of every cell */
   int progress; /* 1: a line on stderr, 0: none */

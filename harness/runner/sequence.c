@@ -122,7 +122,7 @@ static void on_deadline(uv_timer_t *timer) {
   snprintf(why, sizeof why,
            seq->awaiting_exit ? "the server did not exit within %d ms"
                               : "a role gave no answer within %d ms",
-           seq->run->timeout_ms);
+           seq->deadline_ms);
   bm_seq_fail(seq, 1, why);
 }
 
@@ -130,8 +130,12 @@ void bm_seq_await(struct bm_sequence *seq, struct bm_worker *w,
                   bm_reply_cb then) {
   seq->waiting_on = w;
   seq->on_reply = then;
-  uv_timer_start(&seq->deadline, on_deadline, (uint64_t)seq->run->timeout_ms,
-                 0);
+  int timeout =
+      w && !w->answered && seq->run->start_timeout_ms > seq->run->timeout_ms
+          ? seq->run->start_timeout_ms
+          : seq->run->timeout_ms;
+  seq->deadline_ms = timeout;
+  uv_timer_start(&seq->deadline, on_deadline, (uint64_t)timeout, 0);
 }
 
 static void on_worker_line(struct bm_worker *w, const char *line) {
@@ -166,8 +170,12 @@ static void on_worker_exit(struct bm_worker *w) {
 }
 
 struct bm_worker *bm_seq_worker(struct bm_sequence *seq, enum bm_user user,
-                                uv_file pass_fd, struct bm_worker **slot) {
-  struct bm_error err = bm_pool_acquire(seq->run->pool, user, pass_fd, slot);
+                                const struct bm_option *option, uv_file pass_fd,
+                                struct bm_worker **slot) {
+  const char *runtime =
+      option && option->via == BM_VIA_RUNTIME ? option->runtime : NULL;
+  struct bm_error err =
+      bm_pool_acquire(seq->run->pool, user, runtime, pass_fd, slot);
   if (err.code != 0) {
     char why[160], error[64];
     bm_error_describe(err, error, sizeof error);
@@ -223,6 +231,17 @@ static struct bm_request_line request_line(const struct bm_sequence *seq,
   return r;
 }
 
+/* What a runtime's listener carries, read from outside its process, onto
+ * every cell of the sequence. */
+static void read_listener_socket(struct bm_sequence *seq) {
+  struct bm_sockinfo info;
+  int pid = (int)uv_process_get_pid(&seq->server->child.process);
+  if (bm_sockinfo_read(pid, seq->plan->proto == BM_TCP, seq->port, &info) != 0)
+    info.family = 0;
+  for (int i = 0; i < bm_plan_cell_count(seq->plan); i++)
+    seq->cells[i].listener_socket = info;
+}
+
 static void on_step_reply(struct bm_sequence *seq, const struct bm_reply *r) {
   const struct bm_request *req = current_request(seq);
   if (!r->ok) {
@@ -234,6 +253,15 @@ static void on_step_reply(struct bm_sequence *seq, const struct bm_reply *r) {
                     r->status.stage == BM_STAGE_UV_TCP_BIND)) {
       snprintf(reason, sizeof reason, "listener option %s: %s",
                seq->plan->listener_option->name, why);
+      bm_seq_unsupported(seq, reason);
+    } else if (r->status.error.code == BM_EUNSUPPORTED &&
+               seq->plan->listener_option->via == BM_VIA_RUNTIME) {
+      /* The runtime's role says why on its standard error. */
+      snprintf(reason, sizeof reason,
+               "listener option %s: its runtime cannot '%s' at %s, which %s "
+               "needs",
+               seq->plan->listener_option->name, bm_verb_name(req->verb),
+               seq->plan->listener->name, current_step(seq)->state);
       bm_seq_unsupported(seq, reason);
     } else if (r->status.error.code == BM_EUNSUPPORTED) {
       snprintf(reason, sizeof reason,
@@ -249,6 +277,9 @@ static void on_step_reply(struct bm_sequence *seq, const struct bm_reply *r) {
   }
   if (req->verb == BM_VERB_CLIENT)
     seq->peer_port = (int)r->values[0];
+  if (req->verb == BM_VERB_SERVER &&
+      seq->plan->listener_option->via == BM_VIA_RUNTIME)
+    read_listener_socket(seq);
   if (req->verb == BM_VERB_INHERIT) {
     bm_seq_inherit_named(seq, r); /* on once the server has exited */
     return;
@@ -273,9 +304,11 @@ void bm_seq_next_request(struct bm_sequence *seq) {
     bm_seq_inherit_start(seq, on_step_reply);
     return;
   }
-  struct bm_worker **slot =
-      req->role == BM_ROLE_SERVER ? &seq->server : &seq->client;
-  if (!*slot && !bm_seq_worker(seq, BM_USER_SAME, -1, slot))
+  int serving = req->role == BM_ROLE_SERVER;
+  struct bm_worker **slot = serving ? &seq->server : &seq->client;
+  if (!*slot &&
+      !bm_seq_worker(seq, BM_USER_SAME,
+                     serving ? seq->plan->listener_option : NULL, -1, slot))
     return;
   struct bm_request_line r = request_line(seq, req->verb);
   bm_seq_request(seq, *slot, &r, on_step_reply);
@@ -390,6 +423,15 @@ static void begin(struct bm_sequence *seq) {
   bm_seq_next_request(seq);
 }
 
+/* A runtime with no role program: the listener's, or a probe's. */
+static const char *runtime_missing(struct bm_sequence *seq) {
+  const char *why =
+      bm_run_runtime_missing(seq->run, seq->plan->listener_option);
+  for (int p = 0; !why && p < seq->plan->probe_count; p++)
+    why = bm_run_runtime_missing(seq->run, seq->plan->probes[p].option);
+  return why;
+}
+
 void bm_sequence_start(struct bm_sequence *seq) {
   uv_loop_t *loop = seq->run->loop;
   seq->server = seq->client = seq->probe = seq->connector = NULL;
@@ -403,11 +445,14 @@ void bm_sequence_start(struct bm_sequence *seq) {
   /* A method this OS lacks, or a state its witness cannot see, needs no
    * process to say so. */
   const struct bm_spawn_method *spawn = seq->plan->spawn;
+  const char *missing;
   char why[160];
   if (seq->plan->scenario->inherits && !bm_spawn_available(spawn)) {
     snprintf(why, sizeof why, "spawn method %s: not available on this OS",
              spawn->name);
     bm_seq_unsupported(seq, why);
+  } else if ((missing = runtime_missing(seq)) != NULL) {
+    bm_seq_unsupported(seq, missing);
   } else if (bm_step_find(seq->plan->kind, "BOUND") >= 0 &&
              !seq->run->sees_bound[seq->plan->proto]) {
     snprintf(why, sizeof why,

@@ -15,8 +15,8 @@
 #define BM_RUNNER_SEQUENCE_H
 
 #include "os/holder.h"
-#include "os/witness.h"
 #include "os/user.h"
+#include "os/witness.h"
 #include "role/protocol.h"
 #include "runner/plan.h"
 #include "runner/pool.h"
@@ -54,6 +54,9 @@ struct bm_run_context {
   const struct bm_other_user *other_user;
   const char *role_path;
   int timeout_ms;
+  /* A role's first answer includes its program's start: a JVM or an
+   * interpreter on a busy machine, a process under Wine. */
+  int start_timeout_ms;
   int verbose;
   int retries; /* sequences run a second time */
   struct bm_witness_batch witness;
@@ -64,7 +67,17 @@ struct bm_run_context {
    * options are checked once per run, not once per probe. */
   struct bm_status option_checks[BM_PROTO_COUNT][64];
   unsigned char option_checked[BM_PROTO_COUNT][64];
+  /* Why an option's runtime has no role program here ("" when it has),
+   * once asked (runtimes.c). */
+  char runtime_missing[64][200];
+  unsigned char runtime_checked[64];
 };
+
+/* Why `option`'s runtime has no role program in this build (its line of
+ * runtimes/missing.txt, or the program that is not there), or NULL when it
+ * has one or the option is not a runtime's (runner/runtimes.c). */
+const char *bm_run_runtime_missing(struct bm_run_context *run,
+                                   const struct bm_option *option);
 
 struct bm_sequence;
 typedef void (*bm_sequence_cb)(struct bm_sequence *seq);
@@ -82,6 +95,7 @@ struct bm_sequence {
   struct bm_worker *waiting_on;
   bm_reply_cb on_reply;
   uv_timer_t deadline, poll;
+  int deadline_ms; /* of the answer awaited */
   int open_timers;
   int step, request, probe_index, hijack_phase, first_count;
   int port, peer_port;
@@ -91,6 +105,7 @@ struct bm_sequence {
   /* The witness: waiting for a reading or in one (runner/await_state.c),
    * and what the last one showed. */
   int witness_busy;
+  int witness_settled; /* a runtime's state read twice (await_state.c) */
   char witness_seen[64];
   uint64_t witness_since, poll_ms;
   /* Inherit: the child the server leaves behind (pid 0 until the server

@@ -24,10 +24,12 @@ void bm_seq_fail(struct bm_sequence *seq, int retryable, const char *reason);
  * lacks): unsupported with the reason, and the sequence ends. */
 void bm_seq_unsupported(struct bm_sequence *seq, const char *reason);
 
-/* A worker for one of the sequence's roles, in *slot; NULL (and the
- * sequence failed) when none could be started. */
+/* A worker for one of the sequence's roles, in *slot: bm-role, or the role
+ * program of the option's runtime; NULL (and the sequence failed) when
+ * none could be started. */
 struct bm_worker *bm_seq_worker(struct bm_sequence *seq, enum bm_user user,
-                                uv_file pass_fd, struct bm_worker **slot);
+                                const struct bm_option *option, uv_file pass_fd,
+                                struct bm_worker **slot);
 
 /* Sends `r` to `w` and calls `then` with the answer (within the
  * deadline, else the sequence fails). */

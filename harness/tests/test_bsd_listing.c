@@ -269,9 +269,10 @@ static void test_rule(void) {
        1},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    struct bm_witness_query q = {cases[i].proto,
-                                 {bm_endpoint_find(cases[i].endpoint), 50000},
-                                 cases[i].peer_port};
+    struct bm_witness_query q = {
+        .proto = cases[i].proto,
+        .server = {bm_endpoint_find(cases[i].endpoint), 50000},
+        .peer_port = cases[i].peer_port};
     struct bm_witness w;
     memset(&w, 0, sizeof w);
     bm_bsd_socket_count(&q, &cases[i].s, &w);
@@ -323,8 +324,9 @@ static int sockets_with(const struct listing *l, enum bm_proto proto,
 static void check_witnessed(const struct listing *l, const char *file,
                             enum bm_proto proto, const char *endpoint, int port,
                             int peer_port, const char *want) {
-  struct bm_witness_query q = {
-      proto, {bm_endpoint_find(endpoint), port}, peer_port};
+  struct bm_witness_query q = {.proto = proto,
+                               .server = {bm_endpoint_find(endpoint), port},
+                               .peer_port = peer_port};
   struct bm_witness w;
   memset(&w, 0, sizeof w);
   for (int i = 0; i < l->count; i++)

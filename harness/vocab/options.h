@@ -27,6 +27,7 @@ extern const struct bm_table bm_sockopt_table;
 enum bm_via {
   BM_VIA_SETSOCKOPT, /* the harness sets `sockopts`, then binds */
   BM_VIA_LIBUV,      /* libuv's uv_tcp_bind makes and binds the socket */
+  BM_VIA_RUNTIME,    /* a runtime's own listen call, in its role program */
 };
 
 /* An OS where an option cannot be had. */
@@ -42,15 +43,20 @@ struct bm_option {
   /* Asks to share a port with live listeners (SO_REUSEPORT and kin): a
    * second listener of the same user is then the feature, not a theft. */
   int shares;
+  /* runtime: its role program, bm-role-<runtime> (runtimes/). What its
+   * listener carries is measured, per cell (os/sockinfo.h), not known. */
+  const char *runtime;
 };
 
 extern const struct bm_table bm_option_table;
+extern const struct bm_table bm_via_table;
 const struct bm_option *bm_option_at(int i);
 const struct bm_option *bm_option_find(const char *name);
 int bm_option_index(const struct bm_option *option);
 
 /* The bm_sockopt bits a socket of `option` carries on `os`, or
- * BM_NOT_ON_OS when that OS has one of them not. */
+ * BM_NOT_ON_OS when that OS has one of them not (a runtime's: not known
+ * before it is measured, also BM_NOT_ON_OS). */
 unsigned bm_option_sets(const struct bm_option *option, enum bm_os os);
 
 #endif

@@ -228,7 +228,9 @@ public class BmRole {
       case "close-conn":
         if (!connections.isEmpty()) connections.remove(connections.size() - 1).close();
         return "ok 0";
-      case "close-listener":
+      case "close-listener": // the listener only: its connections stay open
+        if (listener != null) listener.close();
+        return "ok 0";
       case "reset":
         reset();
         return "ok 0";

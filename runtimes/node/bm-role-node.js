@@ -113,8 +113,14 @@ class Cell {
     return "ok 0";
   }
 
+  // The listener only: the connections it gave stay open (server.close
+  // stops listening at once; its callback waits for the connections).
   async closeListener() {
-    this.reset();
+    if (this.server) {
+      this.connections.push(...this.server.accepted);
+      this.server.accepted = [];
+      this.server.close();
+    }
     return "ok 0";
   }
 

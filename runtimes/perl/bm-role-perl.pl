@@ -53,6 +53,13 @@ sub reset_cell {
     return 'ok 0';
 }
 
+# The listener only: the connections it gave stay open.
+sub close_listener {
+    close $listener if $listener;
+    undef $listener;
+    return 'ok 0';
+}
+
 sub need_listener { $listener // unsupported('no listener in this cell') }
 
 sub server {
@@ -128,7 +135,7 @@ my %REQUESTS = (
     accept           => \&accept_one,
     count            => \&count,
     'close-conn'     => \&close_conn,
-    'close-listener' => \&reset_cell,
+    'close-listener' => \&close_listener,
     reset            => \&reset_cell,
     inherit          => \&inherit,
     bind   => sub { unsupported('IO::Socket::IP with Listen binds and listens in one call') },

@@ -112,6 +112,11 @@ class AsyncioListener:
         transport.close()
         self.loop.run_until_complete(asyncio.sleep(0))
 
+    def close_listening(self):
+        """The listener only: the connections it gave stay open."""
+        self.server.close()
+        self.loop.run_until_complete(asyncio.sleep(0))
+
     def close(self, connections):
         for transport in connections + self.accepted:
             transport.abort()
@@ -152,6 +157,10 @@ class SocketserverListener:
 
     def close_connection(self, conn):
         self.server.shutdown_request(conn)
+
+    def close_listening(self):
+        """The listener only: the connections it gave stay open."""
+        self.server.server_close()
 
     def close(self, connections):
         for conn in connections:
@@ -226,7 +235,7 @@ class Cell:
         return "ok 0"
 
     def close_listener(self, args):
-        self.reset()
+        self.need_listener().close_listening()
         return "ok 0"
 
     def reset_request(self, args):

@@ -83,7 +83,14 @@ class Cell
     "ok 0"
   end
 
+  # The listener only: the connections it gave stay open.
   def close_listener(_args)
+    @listener&.close
+    @listener = nil
+    "ok 0"
+  end
+
+  def reset_request(_args)
     reset
     "ok 0"
   end
@@ -117,7 +124,7 @@ class Cell
   REQUESTS = {
     "server" => :server, "probe" => :probe, "accept" => :accept, "count" => :count,
     "close-conn" => :close_conn, "close-listener" => :close_listener,
-    "reset" => :close_listener, "inherit" => :inherit, "bind" => :bind, "listen" => :bind,
+    "reset" => :reset_request, "inherit" => :inherit, "bind" => :bind, "listen" => :bind,
   }.freeze
 
   def serve(words)

@@ -58,7 +58,7 @@ static int carries_family_of(const struct bm_endpoint *ep, unsigned families) {
 void bm_bsd_socket_count(const struct bm_witness_query *q,
                          const struct bm_bsd_socket *s, struct bm_witness *w) {
   if (s->proto != q->proto || s->local_port != q->server.port ||
-      !carries_family_of(&q->server, s->families))
+      (!q->any_family && !carries_family_of(&q->server, s->families)))
     return;
   /* The client's own end has the client's port as its local port, so it
    * never gets here; another connection to the server would have another

@@ -120,8 +120,8 @@ static int asked_for(enum bm_proto proto, const struct bm_witness_query *q,
 /* One pcblist per protocol asked for, counted for every query. */
 struct bm_error bm_witness_read_all(const struct bm_witness_query *q,
                                     struct bm_witness *w, int count) {
-  static const char *const lists[] = {[BM_TCP] = "net.inet.tcp.pcblist",
-                                      [BM_UDP] = "net.inet.udp.pcblist"};
+  static const char *const lists[] = {
+      [BM_TCP] = "net.inet.tcp.pcblist", [BM_UDP] = "net.inet.udp.pcblist"};
   memset(w, 0, (size_t)count * sizeof *w);
   char *buf = NULL;
   int err = 0;

@@ -57,19 +57,20 @@ struct request {
   struct inet_diag_bc_op filter[2]; /* "source port == P", then P */
 };
 
-static void init_request(const struct bm_witness_query *q, struct request *r) {
+static void init_request(const struct bm_witness_query *q, int family,
+                         struct request *r) {
   memset(r, 0, sizeof *r);
   r->nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-  r->req.sdiag_family = q->server.def->ip == BM_IPV4 ? AF_INET : AF_INET6;
+  r->req.sdiag_family = (unsigned char)family;
   r->req.sdiag_protocol = q->proto == BM_TCP ? IPPROTO_TCP : IPPROTO_UDP;
 }
 
 /* Sockets with local port `port` (TCP: listening and bound-only ones),
  * filtered in the kernel. */
-static size_t port_request(const struct bm_witness_query *q,
+static size_t port_request(const struct bm_witness_query *q, int family,
                            struct request *r) {
   int port = q->server.port;
-  init_request(q, r);
+  init_request(q, family, r);
   r->nlh.nlmsg_len = sizeof *r;
   r->nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
   r->req.idiag_states =
@@ -87,7 +88,8 @@ static size_t port_request(const struct bm_witness_query *q,
 /* The server's end of the connection from the client, any state. */
 static size_t connection_request(const struct bm_witness_query *q,
                                  struct request *r) {
-  init_request(q, r);
+  struct bm_endpoint to = bm_endpoint_connectable(&q->server);
+  init_request(q, to.def->ip == BM_IPV4 ? AF_INET : AF_INET6, r);
   size_t len = offsetof(struct request, filter_attr);
   r->nlh.nlmsg_len = (unsigned)len;
   r->nlh.nlmsg_flags = NLM_F_REQUEST;
@@ -97,7 +99,6 @@ static size_t connection_request(const struct bm_witness_query *q,
   r->req.id.idiag_cookie[0] = r->req.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
   /* Both ends are the address the client connected to (v4-mapped too: the
    * kernel looks those up in the IPv4 tables). */
-  struct bm_endpoint to = bm_endpoint_connectable(&q->server);
   struct sockaddr_storage ss;
   bm_endpoint_sockaddr(&to, &ss);
   if (to.def->ip == BM_IPV4) {
@@ -158,12 +159,19 @@ static int read_one(int fd, const struct bm_witness_query *q,
                     struct bm_witness *w) {
   memset(w, 0, sizeof *w);
   struct request r;
-  size_t len = port_request(q, &r);
-  int err = ask(fd, &r, len, q->proto, 0, w);
+  static const int families[] = {AF_INET, AF_INET6};
+  int own = q->server.def->ip == BM_IPV4 ? AF_INET : AF_INET6;
+  int err = 0;
+  for (int i = 0; i < 2 && err == 0; i++) {
+    if (families[i] != own && !q->any_family)
+      continue;
+    size_t len = port_request(q, families[i], &r);
+    err = ask(fd, &r, len, q->proto, 0, w);
+  }
   if (err == 0 && q->proto == BM_TCP && q->peer_port != 0) {
     /* With no connection the lookup falls back to the listener: skip it,
      * the dump above has counted it already. */
-    len = connection_request(q, &r);
+    size_t len = connection_request(q, &r);
     err = ask(fd, &r, len, q->proto, 1u << TCP_LISTEN | 1u << TCP_CLOSE, w);
   }
   return err;

@@ -113,7 +113,7 @@ static void count_table(enum bm_proto proto, enum bm_ip ip, const void *table,
                         const struct bm_witness_query *q, struct bm_witness *w,
                         int count) {
   for (int i = 0; i < count; i++) {
-    if (q[i].proto != proto || q[i].server.def->ip != ip)
+    if (q[i].proto != proto || (q[i].server.def->ip != ip && !q[i].any_family))
       continue;
     if (proto == BM_TCP && ip == BM_IPV4) {
       const MIB_TCPTABLE *t = table;
@@ -140,7 +140,7 @@ static void count_table(enum bm_proto proto, enum bm_ip ip, const void *table,
 static int asked_for(enum bm_proto proto, enum bm_ip ip,
                      const struct bm_witness_query *q, int count) {
   for (int i = 0; i < count; i++)
-    if (q[i].proto == proto && q[i].server.def->ip == ip)
+    if (q[i].proto == proto && (q[i].server.def->ip == ip || q[i].any_family))
       return 1;
   return 0;
 }
