@@ -255,6 +255,7 @@ static void on_step_reply(struct bm_sequence *seq, const struct bm_reply *r) {
                seq->plan->listener_option->name, why);
       bm_seq_unsupported(seq, reason);
     } else if (r->status.error.code == BM_EUNSUPPORTED &&
+               req->role == BM_ROLE_SERVER &&
                seq->plan->listener_option->via == BM_VIA_RUNTIME) {
       /* The runtime's role says why on its standard error. */
       snprintf(reason, sizeof reason,
