@@ -75,7 +75,7 @@ static struct bm_error spawn_error(int uv_code) {
 
 struct bm_error bm_child_spawn(uv_loop_t *loop, struct bm_child *child,
                                char **argv, const struct bm_other_user *user,
-                               uv_file pass_fd) {
+                               uv_file pass_fd, int quiet) {
   child->line_len = 0;
   child->open_handles = 0;
   child->process.data = child->to_child.data = child->from_child.data = child;
@@ -88,7 +88,7 @@ struct bm_error bm_child_spawn(uv_loop_t *loop, struct bm_child *child,
        .data.stream = (uv_stream_t *)&child->to_child},
       {.flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE,
        .data.stream = (uv_stream_t *)&child->from_child},
-      {.flags = UV_INHERIT_FD, .data.fd = 2},
+      {.flags = quiet ? UV_IGNORE : UV_INHERIT_FD, .data.fd = 2},
       {.flags = UV_INHERIT_FD, .data.fd = pass_fd},
   };
   uv_process_options_t options = {

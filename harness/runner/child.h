@@ -29,11 +29,12 @@ struct bm_child {
 
 /* `user`: another user for the child (Unix, as root), or NULL. `pass_fd`
  * becomes the child's descriptor 3 (the inherit server hands it on to the
- * child it starts); -1: none. On error nothing is left open; the error
- * names the OS's own reason where libuv's code hides it (Windows). */
+ * child it starts); -1: none. `quiet`: its standard error goes to the null
+ * device, not to ours. On error nothing is left open; the error names the
+ * OS's own reason where libuv's code hides it (Windows). */
 struct bm_error bm_child_spawn(uv_loop_t *loop, struct bm_child *child,
                                char **argv, const struct bm_other_user *user,
-                               uv_file pass_fd);
+                               uv_file pass_fd, int quiet);
 
 /* Sends one request line (copied). */
 int bm_child_send(struct bm_child *child, const char *line);

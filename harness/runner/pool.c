@@ -115,7 +115,8 @@ static struct bm_error start_worker(struct bm_pool *pool, enum bm_user user,
   char *argv[] = {program, NULL};
   struct bm_error err =
       bm_child_spawn(pool->loop, &w->child, argv,
-                     user == BM_USER_OTHER ? pool->other_user : NULL, pass_fd);
+                     user == BM_USER_OTHER ? pool->other_user : NULL, pass_fd,
+                     runtime != NULL && !pool->runtimes_speak);
   w->next = pool->workers;
   pool->workers = w;
   if (err.code != 0) {

@@ -42,6 +42,9 @@ struct bm_pool {
                             ../runtimes/ */
   const struct bm_other_user *other_user;
   int fresh;
+  /* The runtimes' roles say on their standard error why they decline a
+   * request, for every cell: shown only when the run is verbose. */
+  int runtimes_speak;
   struct bm_worker *workers;
   struct bm_pool_stats stats;
   void (*on_closed)(struct bm_pool *pool); /* bm_pool_close is done */

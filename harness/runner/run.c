@@ -143,6 +143,7 @@ static int setup(struct run *run, const struct bm_run_options *o,
     bm_pool_init(&run->pool, &run->loop, run->role_path, &run->other_user,
                  o->fresh);
     run->pool.data = run;
+    run->pool.runtimes_speak = o->verbose;
     run->pool.on_closed = on_pool_closed;
   }
   return err;
