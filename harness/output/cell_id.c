@@ -44,7 +44,8 @@ void bm_cell_id(const struct bm_cell_key *k, char *buf, size_t size) {
                          bm_cell_family(k->listener, k->probe)));
   if (k->scenario->inherits) {
     part(&w, k->spawn->name);
-    part(&w, k->cloexec ? "cloexec" : "no-cloexec");
+    if (k->cloexec >= 0) /* a runtime's listener: its own flag */
+      part(&w, k->cloexec ? "cloexec" : "no-cloexec");
     part(&w, options);
   } else {
     part(&w, options);

@@ -68,9 +68,14 @@ void bm_request_format(const struct bm_request_line *r, char *buf,
              r->option->name, r->endpoint.port);
     break;
   case INHERIT:
-    snprintf(buf, size, "%s %s %s %s %d %s %s", verb, bm_proto_name(r->proto),
-             ep, r->option->name, r->endpoint.port,
-             r->cloexec ? "true" : "false", r->spawn->name);
+    if (r->option->via == BM_VIA_RUNTIME)
+      snprintf(buf, size, "%s %s %s %s %d %s hold", verb,
+               bm_proto_name(r->proto), ep, r->option->name, r->endpoint.port,
+               r->hold);
+    else
+      snprintf(buf, size, "%s %s %s %s %d %s %s", verb,
+               bm_proto_name(r->proto), ep, r->option->name, r->endpoint.port,
+               r->cloexec ? "true" : "false", r->spawn->name);
     break;
   }
 }

@@ -18,6 +18,11 @@
  *                                        child's input, answers
  *                                        ok PORT CHILDPID LOOPFD LISTENERID
  *                                        and exits at the end of its input
+ *   inherit PROTO ENDPOINT OPTION PORT HOLD hold
+ *                                        the same for a runtime's role: its
+ *                                        runtime sets the listener's flag
+ *                                        and starts HOLD its own way;
+ *                                        ok PORT CHILDPID
  *   listen | accept | count | close-conn | close-listener    (server)
  *   close | shutdown | block-input | quickack                (client)
  *   reset                                                    ok 0
@@ -81,6 +86,7 @@ struct bm_request_line {
   /* inherit: */
   int cloexec;
   const struct bm_spawn_method *spawn;
+  const char *hold; /* a runtime's role: the hold program's path */
 };
 
 /* Writes the request line, without its line end. */

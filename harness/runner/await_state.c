@@ -53,7 +53,7 @@ static void state_read(struct bm_sequence *seq, int reached) {
     bm_seq_fail(seq, 0, why);
     return;
   }
-  if (seq->plan->scenario->inherits && bm_seq_inherit_check(seq, declared))
+  if (seq->plan->scenario->inherits && bm_seq_inherit_check(seq))
     return;
   bm_seq_probe_all(seq);
 }
@@ -104,7 +104,8 @@ static void reading_done(struct bm_sequence *seq, struct bm_error error) {
     bm_seq_fail(seq, 0, why);
     return;
   }
-  int reached = strcmp(seq->witness_seen, declared_state(seq)) == 0;
+  int reached =
+      bm_state_shown_by(bm_state_find(declared_state(seq)), seq->witness_seen);
   uint64_t waited = uv_now(seq->run->loop) - seq->witness_since;
   if (acts_on_its_own(seq) && settles(seq, reached))
     return;

@@ -31,12 +31,12 @@ void bm_seq_inherit_start(struct bm_sequence *seq, bm_reply_cb then) {
     return;
   }
   seq->hold_pipe = hold[1];
-  struct bm_worker *server =
-      bm_seq_worker(seq, BM_USER_SAME, NULL, hold[0], &seq->server);
+  const struct bm_sequence_plan *p = seq->plan;
+  struct bm_worker *server = bm_seq_worker(
+      seq, BM_USER_SAME, p->listener_option, hold[0], &seq->server);
   close_file(seq, hold[0]); /* the server's copy is the child's */
   if (!server)
     return;
-  const struct bm_sequence_plan *p = seq->plan;
   struct bm_request_line r = {
       .verb = BM_VERB_INHERIT,
       .proto = p->proto,
@@ -44,6 +44,7 @@ void bm_seq_inherit_start(struct bm_sequence *seq, bm_reply_cb then) {
       .endpoint = {p->listener, seq->port},
       .cloexec = p->cloexec,
       .spawn = p->spawn,
+      .hold = seq->run->role_path,
   };
   bm_seq_request(seq, server, &r, then);
 }
@@ -61,9 +62,12 @@ void bm_seq_inherit_named(struct bm_sequence *seq, const struct bm_reply *r) {
     bm_seq_fail(seq, 0, why);
     return;
   }
+  /* A runtime's role names its child only: the loop and the listener's
+   * id are not the harness's to know there. */
+  int runtime = seq->plan->listener_option->via == BM_VIA_RUNTIME;
   seq->child.pid = (uv_pid_t)pid;
-  seq->child.loop_fd = (int)r->values[2];
-  seq->child.listener_id = (unsigned long long)r->values[3];
+  seq->child.loop_fd = runtime ? -1 : (int)r->values[2];
+  seq->child.listener_id = runtime ? 0 : (unsigned long long)r->values[3];
   seq->child.port = seq->port;
   seq->awaiting_exit = 1;
   bm_child_end(&seq->server->child); /* a role exits at the end of input */
@@ -85,7 +89,7 @@ void bm_seq_inherit_exited(struct bm_sequence *seq) {
 /* What the child holds, read from the OS. It must tell the port's story:
  * the child holds the listener exactly when the port is LISTEN. Where the
  * OS cannot say, the cell records null and the witness alone tells. */
-int bm_seq_inherit_check(struct bm_sequence *seq, const char *state) {
+int bm_seq_inherit_check(struct bm_sequence *seq) {
   struct bm_holding held;
   struct bm_error err = bm_holder_read(&seq->child, &held);
   char why[160];
@@ -101,7 +105,7 @@ int bm_seq_inherit_check(struct bm_sequence *seq, const char *state) {
     bm_seq_fail(seq, 0, "the server's child ended before it was looked into");
     return -1;
   }
-  int listening = strcmp(state, "LISTEN") == 0;
+  int listening = strcmp(seq->witness_seen, "LISTEN") == 0;
   for (int p = 0; p < seq->plan->probe_count; p++) {
     struct bm_cell *cell = bm_seq_cell(seq, seq->step, p);
     cell->child_holds_listener = held.listener;
@@ -112,7 +116,7 @@ int bm_seq_inherit_check(struct bm_sequence *seq, const char *state) {
              listening
                  ? "the port is %s, but the child does not hold the listener"
                  : "the child holds the listener, but the port is %s",
-             state);
+             seq->witness_seen);
     bm_seq_fail(seq, 0, why);
     return -1;
   }

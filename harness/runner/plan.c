@@ -99,20 +99,32 @@ static void add(struct planner *pl, const struct bm_sequence_plan *base,
 
 /* An inherit sequence declares the one state its model gives; it runs when
  * that state is selected. */
+static const struct bm_sequence_kind *inherit_kind(const char *state) {
+  if (strcmp(state, "LISTEN") == 0)
+    return &bm_kind_inherited;
+  return strcmp(state, "CLOSED") == 0 ? &bm_kind_not_inherited
+                                      : &bm_kind_runtime_exited;
+}
+
+/* A runtime's listener starts its child its runtime's way, and sets its
+ * own close-on-exec flag: one sequence, the flag not the harness's (-1).
+ * The harness's listeners take every selected flag and method of its own. */
 static void plan_inherit(struct planner *pl, struct bm_sequence_plan *base) {
-  for (int f = 0; f < bm_cloexec_table.count; f++)
-    for (int m = 0; m < bm_spawn_table.count; m++) {
-      if (!bm_selection_has(pl->s, BM_DIM_CLOEXEC, f) ||
-          !bm_selection_has(pl->s, BM_DIM_SPAWN, m))
+  int runtime = base->listener_option->via == BM_VIA_RUNTIME;
+  for (int m = 0; m < bm_spawn_table.count; m++) {
+    base->spawn = bm_spawn_at(m);
+    if (!bm_selection_has(pl->s, BM_DIM_SPAWN, m) ||
+        (base->spawn->id == BM_SPAWN_RUNTIME) != runtime)
+      continue;
+    for (int f = runtime ? -1 : 0; f < (runtime ? 0 : bm_cloexec_table.count);
+         f++) {
+      if (f >= 0 && !bm_selection_has(pl->s, BM_DIM_CLOEXEC, f))
         continue;
       base->cloexec = f;
-      base->spawn = bm_spawn_at(m);
       const char *state = bm_spawn_declared_state(f, base->spawn);
-      add(pl, base,
-          strcmp(state, "LISTEN") == 0 ? &bm_kind_inherited
-                                       : &bm_kind_not_inherited,
-          state_selected(pl->s, state));
+      add(pl, base, inherit_kind(state), state_selected(pl->s, state));
     }
+  }
 }
 
 static void plan_pair(struct planner *pl, struct bm_sequence_plan *base) {
@@ -120,11 +132,6 @@ static void plan_pair(struct planner *pl, struct bm_sequence_plan *base) {
     if (!bm_selection_has(pl->s, BM_DIM_LISTENER_OPTION, o))
       continue;
     base->listener_option = bm_option_at(o);
-    /* The inherit scenario's spawn methods are the harness's; a runtime
-     * starts its children with its own calls, not measured yet. */
-    if (base->scenario->inherits &&
-        base->listener_option->via == BM_VIA_RUNTIME)
-      continue;
     if (base->scenario->inherits) {
       plan_inherit(pl, base);
       continue;

@@ -278,7 +278,7 @@ static void on_step_reply(struct bm_sequence *seq, const struct bm_reply *r) {
   }
   if (req->verb == BM_VERB_CLIENT)
     seq->peer_port = (int)r->values[0];
-  if (req->verb == BM_VERB_SERVER &&
+  if ((req->verb == BM_VERB_SERVER || req->verb == BM_VERB_INHERIT) &&
       seq->plan->listener_option->via == BM_VIA_RUNTIME)
     read_listener_socket(seq);
   if (req->verb == BM_VERB_INHERIT) {
@@ -448,7 +448,8 @@ void bm_sequence_start(struct bm_sequence *seq) {
   const struct bm_spawn_method *spawn = seq->plan->spawn;
   const char *missing;
   char why[160];
-  if (seq->plan->scenario->inherits && !bm_spawn_available(spawn)) {
+  if (seq->plan->scenario->inherits && spawn->id != BM_SPAWN_RUNTIME &&
+      !bm_spawn_available(spawn)) {
     snprintf(why, sizeof why, "spawn method %s: not available on this OS",
              spawn->name);
     bm_seq_unsupported(seq, why);

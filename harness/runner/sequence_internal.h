@@ -68,9 +68,9 @@ void bm_seq_inherit_start(struct bm_sequence *seq, bm_reply_cb then);
 void bm_seq_inherit_named(struct bm_sequence *seq, const struct bm_reply *r);
 /* The server has exited. */
 void bm_seq_inherit_exited(struct bm_sequence *seq);
-/* The port shows `state`: what the child holds must agree; 0 or -1 with
- * the sequence failed. */
-int bm_seq_inherit_check(struct bm_sequence *seq, const char *state);
+/* The port shows what it shows (witness_seen): what the child holds must
+ * agree; 0 or -1 with the sequence failed. */
+int bm_seq_inherit_check(struct bm_sequence *seq);
 /* Kills the child and closes its input; 1 once it is gone (reaped). */
 int bm_seq_inherit_end(struct bm_sequence *seq);
 /* The child did not go: every cell says so. */

@@ -10,7 +10,8 @@
 static const char *const hijack_states[] = {"BOUND", "LISTEN", NULL};
 /* What the inherit sequences declare (bm_kind_inherited and
  * bm_kind_not_inherited). */
-static const char *const inherit_states[] = {"LISTEN", "CLOSED", NULL};
+static const char *const inherit_states[] = {"LISTEN", "CLOSED", "EXITED",
+                                             NULL};
 
 static const struct bm_scenario scenarios[] = {
     {"bind", BM_SCENARIO_BIND,

@@ -13,6 +13,10 @@ static const struct bm_spawn_method methods[] = {
      ON(BM_OS_WINDOWS)},
     {"CreateProcess-noinherit", BM_SPAWN_CREATEPROCESS_NOINHERIT, 0,
      ON(BM_OS_WINDOWS)},
+    /* A runtime's listener starts its child as that runtime does
+     * (os/exec, child_process, subprocess, ProcessBuilder, ...: its role,
+     * runtimes/): the runtime decides what passes. */
+    {"runtime", BM_SPAWN_RUNTIME, -1, UNIX | ON(BM_OS_WINDOWS)},
 };
 
 const struct bm_table bm_spawn_table = BM_TABLE("spawn method", methods);
@@ -27,5 +31,7 @@ const struct bm_spawn_method *bm_spawn_find(const char *name) {
 
 const char *bm_spawn_declared_state(int cloexec,
                                     const struct bm_spawn_method *m) {
+  if (m->passes_inheritable < 0)
+    return "EXITED";
   return !cloexec && m->passes_inheritable ? "LISTEN" : "CLOSED";
 }

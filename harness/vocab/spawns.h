@@ -13,13 +13,15 @@ enum bm_spawn_id {
   BM_SPAWN_UV_SPAWN,
   BM_SPAWN_CREATEPROCESS_INHERIT,
   BM_SPAWN_CREATEPROCESS_NOINHERIT,
+  BM_SPAWN_RUNTIME, /* a runtime's listener: its runtime's own call */
 };
 
 struct bm_spawn_method {
   const char *name; /* as in scenarios, cells and on the command line */
   enum bm_spawn_id id;
   /* Whether the child gets the parent's inheritable descriptors at all.
-   * Only CreateProcess with an explicit handle list gives it none. */
+   * Only CreateProcess with an explicit handle list gives it none; -1: the
+   * runtime decides (runtime). */
   int passes_inheritable;
   unsigned os; /* 1 << enum bm_os for each OS that has it */
 };
@@ -30,7 +32,8 @@ const struct bm_spawn_method *bm_spawn_find(const char *name);
 
 /* The state an inherit cell declares, by the model the witness checks:
  * the child keeps the listener (LISTEN) when it is not close-on-exec and
- * the method passes inheritable descriptors; else nothing (CLOSED). */
+ * the method passes inheritable descriptors; else nothing (CLOSED). A
+ * runtime's listener and child: whatever it left (EXITED). */
 const char *bm_spawn_declared_state(int cloexec,
                                     const struct bm_spawn_method *m);
 

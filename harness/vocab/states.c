@@ -15,24 +15,63 @@ static const struct bm_named questions[] = {
 
 const struct bm_table bm_question_table = BM_TABLE("question", questions);
 
+static const char *const either_kept[] = {"LISTEN", "CLOSED", NULL};
+
 static const struct bm_state states[] = {
-    {"BOUND", TCP | UDP, BM_ASKS_HIJACK,
-     "a socket bound to the port (TCP: not listening)"},
-    {"LISTEN", TCP, BM_ASKS_HIJACK, "its listening socket"},
-    {"ESTABLISHED", TCP, BM_ASKS_HIJACK,
-     "the listener and an accepted connection"},
-    {"ESTABLISHED_NO_LISTENER", TCP, BM_ASKS_RESTART,
-     "the connection only: the listener is closed"},
-    {"FIN_WAIT_2", TCP, BM_ASKS_RESTART,
-     "the server closed the connection first; the client has not"},
-    {"TIME_WAIT", TCP, BM_ASKS_RESTART, "both closed, the server first"},
-    {"CLOSE_WAIT", TCP, BM_ASKS_RESTART,
-     "the client closed first; the server has not"},
-    {"LAST_ACK", TCP, BM_ASKS_RESTART,
-     "then the server closed too; the client never acknowledges"},
-    {"CLOSED", TCP, BM_ASKS_RESTART,
-     "(inherit) nothing: the child did not keep the listener"},
+    {.name = "BOUND",
+     .protos = TCP | UDP,
+     .question = BM_ASKS_HIJACK,
+     .summary = "a socket bound to the port (TCP: not listening)"},
+    {.name = "LISTEN",
+     .protos = TCP,
+     .question = BM_ASKS_HIJACK,
+     .summary = "its listening socket"},
+    {.name = "ESTABLISHED",
+     .protos = TCP,
+     .question = BM_ASKS_HIJACK,
+     .summary = "the listener and an accepted connection"},
+    {.name = "ESTABLISHED_NO_LISTENER",
+     .protos = TCP,
+     .question = BM_ASKS_RESTART,
+     .summary = "the connection only: the listener is closed"},
+    {.name = "FIN_WAIT_2",
+     .protos = TCP,
+     .question = BM_ASKS_RESTART,
+     .summary = "the server closed the connection first; the client has not"},
+    {.name = "TIME_WAIT",
+     .protos = TCP,
+     .question = BM_ASKS_RESTART,
+     .summary = "both closed, the server first"},
+    {.name = "CLOSE_WAIT",
+     .protos = TCP,
+     .question = BM_ASKS_RESTART,
+     .summary = "the client closed first; the server has not"},
+    {.name = "LAST_ACK",
+     .protos = TCP,
+     .question = BM_ASKS_RESTART,
+     .summary = "then the server closed too; the client never acknowledges"},
+    {.name = "CLOSED",
+     .protos = TCP,
+     .question = BM_ASKS_RESTART,
+     .summary = "(inherit) nothing: the child did not keep the listener"},
+    {.name = "EXITED",
+     .protos = TCP,
+     .question = BM_ASKS_RESTART,
+     .summary =
+         "(inherit, a runtime's listener) the server started a child its "
+         "runtime's own way and exited: whatever the child kept, LISTEN or "
+         "CLOSED, as witnessed",
+     .shown_by = either_kept},
 };
+
+int bm_state_shown_by(const struct bm_state *state, const char *seen) {
+  if (!state->shown_by)
+    return strcmp(state->name, seen) == 0;
+  for (const char *const *s = state->shown_by; *s; s++)
+    if (strcmp(*s, seen) == 0)
+      return 1;
+  return 0;
+}
 
 const struct bm_table bm_state_table = BM_TABLE("state", states);
 
@@ -129,6 +168,13 @@ const struct bm_sequence_kind bm_kind_inherited = {"inherited", TCP,
                                                    STEPS(inherited)};
 const struct bm_sequence_kind bm_kind_not_inherited = {"not-inherited", TCP,
                                                        STEPS(not_inherited)};
+
+static const struct bm_step runtime_exited[] = {
+    {"EXITED", 1, {SERVER(INHERIT)}},
+};
+
+const struct bm_sequence_kind bm_kind_runtime_exited = {"runtime-exited", TCP,
+                                                        STEPS(runtime_exited)};
 
 int bm_step_find(const struct bm_sequence_kind *kind, const char *state) {
   for (int i = 0; i < kind->step_count; i++)

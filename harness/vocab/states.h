@@ -20,7 +20,14 @@ struct bm_state {
   unsigned protos; /* 1 << enum bm_proto */
   enum bm_question question;
   const char *summary; /* what the old server left on the port */
+  /* The witnessed states that show it, NULL-terminated; NULL: its own
+   * name. A state the harness does not decide (what a runtime's child
+   * kept) is shown by more than one. */
+  const char *const *shown_by;
 };
+
+/* Whether the witness showing `seen` shows `state`. */
+int bm_state_shown_by(const struct bm_state *state, const char *seen);
 
 extern const struct bm_table bm_state_table;
 const struct bm_state *bm_state_at(int i);
@@ -78,8 +85,10 @@ const struct bm_sequence_kind *bm_kind_at(int i);
 
 /* The inherit scenario's: the server starts a child and exits. What is left
  * on the port is the listener if the child inherited it (LISTEN), or
- * nothing (CLOSED). */
-extern const struct bm_sequence_kind bm_kind_inherited, bm_kind_not_inherited;
+ * nothing (CLOSED); for a runtime's listener and child, whichever the
+ * runtime left (EXITED). */
+extern const struct bm_sequence_kind bm_kind_inherited, bm_kind_not_inherited,
+    bm_kind_runtime_exited;
 
 /* The step index of `state` in `kind`, or -1. */
 int bm_step_find(const struct bm_sequence_kind *kind, const char *state);

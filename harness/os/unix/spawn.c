@@ -51,9 +51,9 @@ static const starter starters[] = {
     [BM_SPAWN_POSIX_SPAWN] = by_posix_spawn,
 };
 
-/* CreateProcess: Windows only. */
+/* CreateProcess: Windows only. A runtime's own way: its role's. */
 int bm_spawn_available(const struct bm_spawn_method *m) {
-  return m->id == BM_SPAWN_UV_SPAWN ||
+  return m->id == BM_SPAWN_UV_SPAWN || m->id == BM_SPAWN_RUNTIME ||
          ((unsigned)m->id < sizeof starters / sizeof starters[0] &&
           starters[m->id] != NULL);
 }
@@ -61,8 +61,8 @@ int bm_spawn_available(const struct bm_spawn_method *m) {
 struct bm_error bm_spawn_start(const struct bm_spawn_method *m, uv_loop_t *loop,
                                char **argv, const struct bm_spawn_stdio *stdio,
                                uv_pid_t *pid) {
-  if (!bm_spawn_available(m))
-    return BM_UNSUPPORTED;
+  if (!bm_spawn_available(m) || m->id == BM_SPAWN_RUNTIME)
+    return BM_UNSUPPORTED; /* a runtime's role starts its own child */
   if (m->id == BM_SPAWN_UV_SPAWN)
     return bm_spawn_by_uv(loop, argv, stdio, pid);
   return bm_error_from_os(starters[m->id](argv, stdio, pid));

@@ -116,7 +116,7 @@ static int by_create_process(const struct bm_spawn_method *m, char **argv,
 
 /* fork-exec, posix_spawn: Unix only. */
 int bm_spawn_available(const struct bm_spawn_method *m) {
-  return m->id == BM_SPAWN_UV_SPAWN ||
+  return m->id == BM_SPAWN_UV_SPAWN || m->id == BM_SPAWN_RUNTIME ||
          m->id == BM_SPAWN_CREATEPROCESS_INHERIT ||
          m->id == BM_SPAWN_CREATEPROCESS_NOINHERIT;
 }
@@ -124,8 +124,8 @@ int bm_spawn_available(const struct bm_spawn_method *m) {
 struct bm_error bm_spawn_start(const struct bm_spawn_method *m, uv_loop_t *loop,
                                char **argv, const struct bm_spawn_stdio *stdio,
                                uv_pid_t *pid) {
-  if (!bm_spawn_available(m))
-    return BM_UNSUPPORTED;
+  if (!bm_spawn_available(m) || m->id == BM_SPAWN_RUNTIME)
+    return BM_UNSUPPORTED; /* a runtime's role starts its own child */
   keep_control_pipes();
   if (m->id == BM_SPAWN_UV_SPAWN)
     return bm_spawn_by_uv(loop, argv, stdio, pid);
