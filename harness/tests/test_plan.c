@@ -86,7 +86,7 @@ static void test_bad_filters(void) {
       {"state=BOGUS",
        "unknown state 'BOGUS' (known: BOUND, LISTEN, ESTABLISHED, "
        "ESTABLISHED_NO_LISTENER, FIN_WAIT_2, TIME_WAIT, CLOSE_WAIT, "
-       "LAST_ACK, CLOSED)"},
+       "LAST_ACK, CLOSED, EXITED)"},
       {"address=0.0.0.0", "unknown address '0.0.0.0' (known: LISTENER/PROBE, "
                           "two endpoints)"},
       {"state", "filter term 'state' is not FIELD=VALUE"},
