@@ -1394,8 +1394,11 @@ def test_check_fails_on_a_different_outcome(capsys, monkeypatch):
     code, out, _ = run(capsys, "--check", WINE)
     assert code == check.EXIT_DISAGREE
     assert "35 cells, 1 disagree, 0 without expectation" in out
-    assert ("  tcp-ipv4-default-FIN_WAIT_2: outcome expected ok, measured "
-            "EADDRINUSE  [source: blog; Windows XP SP3]\n") in out
+    assert ("  scenario=bind proto=tcp listener_endpoint=0.0.0.0 "
+            "probe_endpoint=0.0.0.0 listener_option=default "
+            "probe_option=default probe_user=same state=FIN_WAIT_2: outcome "
+            "expected ok, measured EADDRINUSE  [source: blog; Windows XP "
+            "SP3]\n") in out
 
 
 def test_check_compares_what_a_hijack_row_expects(capsys, monkeypatch):
@@ -1406,18 +1409,31 @@ def test_check_compares_what_a_hijack_row_expects(capsys, monkeypatch):
     fake_expectations(monkeypatch, expected, source="measured")
     code, out, _ = run(capsys, "--check", WINE)
     assert code == check.EXIT_DISAGREE
-    assert ("  hijack-tcp-ipv4-default/SO_REUSEADDR-LISTEN: reached expected "
-            "first, measured second  [source: measured]\n") in out
+    assert ("  scenario=hijack proto=tcp listener_endpoint=0.0.0.0 "
+            "probe_endpoint=0.0.0.0 listener_option=default "
+            "probe_option=SO_REUSEADDR probe_user=same state=LISTEN: reached "
+            "expected first, measured second  [source: measured]\n") in out
 
 
 def test_check_fails_on_an_unwitnessed_cell(capsys, monkeypatch):
-    fake_expectations(monkeypatch, {})
+    fake_expectations(monkeypatch, measured_as_expected(LINUX))
     code, out, _ = run(capsys, "--check", LINUX)
     assert code == check.EXIT_DISAGREE
-    assert ("  tcp-ipv6-SO_REUSEADDR-ESTABLISHED_NO_LISTENER: invalid, state "
-            "not witnessed: old connection was in FIN_WAIT_1 at the "
-            "deadline\n") in out
-    assert "94 cells, 1 disagree, 93 without expectation" in out
+    assert ("  scenario=bind proto=tcp listener_endpoint=[::] "
+            "probe_endpoint=[::] listener_option=SO_REUSEADDR "
+            "probe_option=SO_REUSEADDR probe_user=same "
+            "state=ESTABLISHED_NO_LISTENER: invalid, state not witnessed: old "
+            "connection was in FIN_WAIT_1 at the deadline\n") in out
+    assert "0 without expectation" in out
+
+
+def test_check_fails_on_a_cell_no_row_names(capsys, monkeypatch):
+    # No catch-all: a cell of a name nobody wrote a row for disagrees.
+    fake_expectations(monkeypatch, {})
+    code, out, _ = run(capsys, "--check", WINE)
+    assert code == check.EXIT_DISAGREE
+    assert "35 cells, 35 disagree, 35 without expectation" in out
+    assert "no row of the expectations names this cell" in out
 
 
 def test_check_records_a_platform_without_expectations(capsys, monkeypatch):

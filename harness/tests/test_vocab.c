@@ -272,9 +272,14 @@ static void test_error_names(void) {
                 bm_error_name(bm_error_from_os(EPERM).code), "EPERM");
 #endif
   int code;
+#ifdef _WIN32
+  const int addrinuse = WSAEADDRINUSE; /* mingw's EADDRINUSE is the CRT's */
+#else
+  const int addrinuse = EADDRINUSE;
+#endif
   tap_check_int("EADDRINUSE parses back",
                 bm_error_parse("EADDRINUSE", &code) == 0 &&
-                    code == bm_error_from_os(EADDRINUSE).code,
+                    code == bm_error_from_os(addrinuse).code,
                 1);
   tap_check_int("an unknown name does not parse",
                 bm_error_parse("EWHATEVER", &code), -1);
