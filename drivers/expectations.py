@@ -2,9 +2,10 @@
 
 Each file holds rows, matched in order against a cell: the first row whose
 fields all equal the cell's wins. A list matches any of its values; "@name"
-stands for the list [sets].name. Two fields are shorthands: "option"
-(listener and probe option both) and "address" ("LISTENER/PROBE"
-endpoints). The measured fields of a row (outcome; for hijacks
+stands for the list [sets].name. Three fields are shorthands: "option"
+(listener and probe option both), "address" ("LISTENER/PROBE"
+endpoints) and "same_option" (true: the probe's option is the listener's,
+as when a runtime's restarted server is the runtime itself). The measured fields of a row (outcome; for hijacks
 listen_outcome and reached; for inherit cells child_holds_listener and
 child_holds_loop) are what is expected; every row names its sources, each
 defined in the file's [sources] table.
@@ -38,7 +39,7 @@ FIELD_TABLES = {
     "listener_endpoint": "endpoints", "probe_endpoint": "endpoints",
     "address": "pairs", "option": "options", "listener_option": "options",
     "probe_option": "options", "probe_user": "users", "state": "states",
-    "spawn": "spawns", "cloexec": None,
+    "spawn": "spawns", "cloexec": None, "same_option": None,
 }
 REACHED = ("first", "second", "both", "none")
 
@@ -60,6 +61,8 @@ def _cell_values(cell, field):
         return (cell.get("listener_option"), cell.get("probe_option"))
     if field == "address":
         return (f"{cell.get('listener_endpoint')}/{cell.get('probe_endpoint')}",)
+    if field == "same_option":
+        return (cell.get("listener_option") == cell.get("probe_option"),)
     return (cell.get(field),)
 
 

@@ -37,15 +37,18 @@ def runtime_options():
 @pytest.mark.parametrize("name, want", [
     ("bind", "scenario=bind listener_option={h} probe_option={h}"),
     ("inherit", "scenario=inherit address=0.0.0.0/0.0.0.0 "
-                "listener_option={h} probe_option={h} probe_user=same"),
+                "listener_option={h} probe_option={h} probe_user=same "
+                "spawn={s}"),
     ("hijack-runtimes", "scenario=hijack proto=tcp "
                         "address=0.0.0.0/0.0.0.0,0.0.0.0/127.0.0.1 "
                         "listener_option={r} state=LISTEN"),
 ])
 def test_the_scenario_files_are_filter_terms(name, want):
     # "@setsockopt", "@libuv", "@runtime": the options by the vocabulary's via
+    # spawn: every method a server calls itself, not a runtime's own
+    spawns = ",".join(n for n in vocabulary.names("spawns") if n != "runtime")
     assert scenarios.load(name).filter() == want.format(
-        h=harness_options(), r=runtime_options())
+        h=harness_options(), r=runtime_options(), s=spawns)
 
 
 def test_every_scenario_of_the_vocabulary_has_cells():

@@ -7,6 +7,7 @@ built is skipped with missing.txt's reason.
 Ids read runtime-listener-what, e.g. go-net.Listen-probe_after_close_listener.
 """
 import errno
+import json
 import os
 import re
 import select
@@ -21,22 +22,20 @@ import pytest
 ROLES_DIR = Path(os.environ.get("BINDMATRIX_RUNTIMES_DIR",
                                 Path(__file__).resolve().parents[1] / "build" / "runtimes"))
 REPLY_SECONDS = 20  # a JVM's first start on a loaded 2-core machine
-# The runtime listener kinds (the lead's vocabulary will name them; until
-# then they are these): runtime -> its listener options.
-LISTENERS = {
-    "go": ["go:net.Listen"],
-    "node": ["node:net.createServer"],
-    "python": ["python:asyncio", "python:http.server", "python:socketserver"],
-    "rust": ["rust:std::net::TcpListener"],
-    "java": ["java:ServerSocket", "java:ServerSocketChannel"],
-    "ruby": ["ruby:TCPServer"],
-    "perl": ["perl:IO::Socket::IP"],
-    "nginx": ["nginx:listen"],
-}
+# The runtime listener kinds and the stages a reply names, from the
+# vocabulary (results/vocabulary.json, which the unit tests compare with
+# the harness's C tables): runtime -> its listener options.
+VOCABULARY = json.loads((Path(__file__).resolve().parents[1] / "results" /
+                         "vocabulary.json").read_text())
+LISTENERS = {}
+for _option in VOCABULARY["options"]:
+    if _option["via"] == "runtime":
+        LISTENERS.setdefault(_option["runtime"], []).append(_option["name"])
+STAGES = {stage["name"] for stage in VOCABULARY["stages"]}
 # What nginx cannot do on command (its role says why).
 NGINX_UNSUPPORTED = {"accept", "count", "close-conn", "inherit"}
 OK = re.compile(r"ok (\d+)")
-FAIL = re.compile(r"fail (\w+) (\S+) (\S+)")
+FAIL = re.compile(r"fail (\S+) (\S+) (\S+)")
 HOLD_INPUT_FD = 3  # the harness's pipe for the inherit child's input
 # The inherit child, as bm-role hold: "ok PID", then it holds what it
 # inherited until its input ends. (A file: request words have no spaces.)
@@ -154,6 +153,7 @@ def serve(server, option, endpoint="127.0.0.1"):
 def error_name(reply):
     """The error of a fail reply, named (the role's name, else errno's)."""
     stage, name, oserr = FAIL.fullmatch(reply).groups()
+    assert stage in STAGES, f"{stage}: not a stage of the vocabulary"
     if name == "-" and oserr != "-":
         name = errno.errorcode.get(int(oserr), oserr)
     return name
@@ -285,3 +285,24 @@ def test_inherit_starts_child(runtime, option, tmp_path):
     while process_state(child) not in (None, "Z") and time.monotonic() < deadline:
         time.sleep(0.01)
     assert process_state(child) in (None, "Z"), "the child ends with its input"
+
+
+@pytest.mark.parametrize("runtime,option", cases())
+@pytest.mark.parametrize("endpoint,takes_ipv4", [("[::]", False), ("[::]dual", True)])
+def test_ipv6_wildcard_is_the_socket_the_endpoint_names(roles, runtime, option,
+                                                        endpoint, takes_ipv4):
+    """[::] is IPv6-only, [::]dual dual-stack: a role makes that socket or
+    declines (a runtime that cannot set IPV6_V6ONLY has one of the two,
+    the OS's default). An IPv4 client tells which socket it made."""
+    server, _ = roles
+    port = free_port()
+    reply = server.ask(f"server tcp {endpoint} {option} {port}")
+    if FAIL.fullmatch(reply):
+        assert error_name(reply) == "unsupported", reply
+        return
+    assert reply == f"ok {port}"
+    with socket.socket() as client:
+        client.settimeout(REPLY_SECONDS)
+        took = client.connect_ex(("127.0.0.1", port)) == 0
+    assert took == takes_ipv4, (f"{option} at {endpoint}: an IPv4 client "
+                                f"{'connected' if took else 'was refused'}")

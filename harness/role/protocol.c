@@ -9,6 +9,7 @@ static const char *const stage_names[BM_STAGE_COUNT] = {
     [BM_STAGE_SETSOCKOPT] = "setsockopt",
     [BM_STAGE_BIND] = "bind",
     [BM_STAGE_LISTEN] = "listen",
+    [BM_STAGE_BIND_OR_LISTEN] = "bind-or-listen",
     [BM_STAGE_ACCEPT] = "accept",
     [BM_STAGE_CONNECT] = "connect",
     [BM_STAGE_GETSOCKNAME] = "getsockname",
@@ -73,8 +74,8 @@ void bm_request_format(const struct bm_request_line *r, char *buf,
                bm_proto_name(r->proto), ep, r->option->name, r->endpoint.port,
                r->hold);
     else
-      snprintf(buf, size, "%s %s %s %s %d %s %s", verb,
-               bm_proto_name(r->proto), ep, r->option->name, r->endpoint.port,
+      snprintf(buf, size, "%s %s %s %s %d %s %s", verb, bm_proto_name(r->proto),
+               ep, r->option->name, r->endpoint.port,
                r->cloexec ? "true" : "false", r->spawn->name);
     break;
   }

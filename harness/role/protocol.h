@@ -51,6 +51,10 @@ enum bm_stage {
   BM_STAGE_SETSOCKOPT,
   BM_STAGE_BIND,
   BM_STAGE_LISTEN,
+  /* A runtime's one call that binds and listens, where its error does not
+   * say which refused: libuv (Node) reports a bind's EADDRINUSE from
+   * listen (src/unix/tcp.c, uv__tcp_bind: delayed_error). */
+  BM_STAGE_BIND_OR_LISTEN,
   BM_STAGE_ACCEPT,
   BM_STAGE_CONNECT,
   BM_STAGE_GETSOCKNAME,

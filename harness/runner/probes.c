@@ -28,7 +28,8 @@ static int hijacking(const struct bm_sequence *seq) {
 static void record_failure(struct bm_cell *cell, const struct bm_status *st) {
   char why[160];
   bm_seq_describe(st, why, sizeof why);
-  if (st->stage == BM_STAGE_BIND || st->stage == BM_STAGE_LISTEN) {
+  if (st->stage == BM_STAGE_BIND || st->stage == BM_STAGE_LISTEN ||
+      st->stage == BM_STAGE_BIND_OR_LISTEN) {
     cell->status = BM_CELL_MEASURED;
     cell->outcome = st->error;
   } else if (st->stage == BM_STAGE_SETSOCKOPT ||
@@ -36,6 +37,13 @@ static void record_failure(struct bm_cell *cell, const struct bm_status *st) {
     cell->status = BM_CELL_UNSUPPORTED;
     snprintf(cell->reason, sizeof cell->reason, "probe option %s: %s",
              cell->key.probe_option->name, why);
+  } else if (st->error.code == BM_EUNSUPPORTED &&
+             cell->key.probe_option->via == BM_VIA_RUNTIME) {
+    /* The runtime's role says why on its standard error. */
+    cell->status = BM_CELL_UNSUPPORTED;
+    snprintf(cell->reason, sizeof cell->reason,
+             "probe option %s: its runtime cannot make a listener at %s",
+             cell->key.probe_option->name, cell->key.probe->name);
   } else {
     cell->status = BM_CELL_INVALID;
     snprintf(cell->reason, sizeof cell->reason, "probe: %s", why);
@@ -115,13 +123,20 @@ static const char *reached(long long first, long long second) {
   return first ? "first" : second ? "second" : "none";
 }
 
+static void hijack_connect(struct bm_sequence *seq);
+
 static void on_second_count(struct bm_sequence *seq, const struct bm_reply *r) {
   if (!r->ok) {
     bm_seq_fail(seq, 0, "hijack: the second listener could not count");
     return;
   }
+  seq->second_count += (int)r->values[0];
+  if (++seq->hijack_round < BM_HIJACK_ROUNDS) {
+    hijack_connect(seq);
+    return;
+  }
   BM_SEQ_SET(current_cell(seq)->reached,
-             reached(seq->first_count, r->values[0]));
+             reached(seq->first_count, seq->second_count));
   close_probe(seq);
 }
 
@@ -130,14 +145,14 @@ static void on_first_count(struct bm_sequence *seq, const struct bm_reply *r) {
     bm_seq_fail(seq, 0, "hijack: the first listener could not count");
     return;
   }
-  seq->first_count = (int)r->values[0];
+  seq->first_count += (int)r->values[0];
   struct bm_request_line count = {.verb = BM_VERB_COUNT};
   bm_seq_request(seq, seq->probe, &count, on_second_count);
 }
 
 static void on_connected(struct bm_sequence *seq, const struct bm_reply *r) {
   if (!r->ok && r->status.stage == BM_STAGE_CONNECT &&
-      r->status.error.code == UV_ECONNREFUSED) {
+      r->status.error.code == UV_ECONNREFUSED && seq->hijack_round == 0) {
     /* Nothing listens at the address: neither socket takes connections
      * there (the first one bound and not listening, the second elsewhere). */
     current_cell(seq)->connections = 0;
@@ -152,19 +167,27 @@ static void on_connected(struct bm_sequence *seq, const struct bm_reply *r) {
     bm_seq_fail(seq, 0, reason);
     return;
   }
-  current_cell(seq)->connections = (int)r->values[0];
+  current_cell(seq)->connections += (int)r->values[0];
   struct bm_request_line count = {.verb = BM_VERB_COUNT};
   bm_seq_request(seq, seq->server, &count, on_first_count);
 }
 
+/* One round of clients; the connector keeps its worker between rounds
+ * (each round's request closes the round before: both listeners have
+ * counted and reset those connections). */
 static void hijack_connect(struct bm_sequence *seq) {
-  if (!bm_seq_worker(seq, BM_USER_SAME, NULL, -1, &seq->connector))
+  if (!seq->connector &&
+      !bm_seq_worker(seq, BM_USER_SAME, NULL, -1, &seq->connector))
     return;
+  if (seq->hijack_round == 0) {
+    seq->first_count = seq->second_count = 0;
+    current_cell(seq)->connections = 0;
+  }
   struct bm_request_line r = {
       .verb = BM_VERB_CLIENT,
       .endpoint = {bm_endpoint_contested(seq->plan->listener, seq->plan->probe),
                    seq->port},
-      .count = BM_HIJACK_CONNECTIONS,
+      .count = BM_HIJACK_BATCH,
   };
   bm_seq_request(seq, seq->connector, &r, on_connected);
 }
@@ -191,9 +214,10 @@ static void on_probe_reply(struct bm_sequence *seq, const struct bm_reply *r) {
   } else {
     record_failure(cell, &r->status);
   }
-  if (r->ok)
+  if (r->ok) {
+    seq->hijack_round = 0;
     hijack_connect(seq);
-  else
+  } else
     probe_done(seq); /* a listener that failed has nothing to keep */
 }
 

@@ -111,7 +111,12 @@ static struct bm_worker **slot_of(struct bm_sequence *seq,
 
 static void on_deadline(uv_timer_t *timer) {
   struct bm_sequence *seq = timer->data;
-  char why[96];
+  char why[BM_LINE_MAX + 96];
+  const char *role = seq->waiting_on == seq->server      ? "the server"
+                     : seq->waiting_on == seq->probe     ? "the probe"
+                     : seq->waiting_on == seq->client    ? "the client"
+                     : seq->waiting_on == seq->connector ? "the connector"
+                                                         : "a role";
   if (seq->waiting_on) {
     struct bm_worker **slot = slot_of(seq, seq->waiting_on);
     bm_pool_discard(seq->waiting_on); /* stuck: nobody gets it again */
@@ -119,10 +124,12 @@ static void on_deadline(uv_timer_t *timer) {
       *slot = NULL;
     seq->waiting_on = NULL;
   }
-  snprintf(why, sizeof why,
-           seq->awaiting_exit ? "the server did not exit within %d ms"
-                              : "a role gave no answer within %d ms",
-           seq->deadline_ms);
+  if (seq->awaiting_exit)
+    snprintf(why, sizeof why, "the server did not exit within %d ms",
+             seq->deadline_ms);
+  else
+    snprintf(why, sizeof why, "%s gave no answer to '%s' within %d ms", role,
+             seq->asked, seq->deadline_ms);
   bm_seq_fail(seq, 1, why);
 }
 
@@ -194,6 +201,7 @@ void bm_seq_request(struct bm_sequence *seq, struct bm_worker *w,
                     const struct bm_request_line *r, bm_reply_cb then) {
   char line[BM_LINE_MAX];
   bm_request_format(r, line, sizeof line);
+  BM_SEQ_SET(seq->asked, line);
   if (bm_child_send(&w->child, line) != 0) {
     char why[BM_LINE_MAX + 32];
     snprintf(why, sizeof why, "could not command a role: %s", line);
@@ -232,14 +240,27 @@ static struct bm_request_line request_line(const struct bm_sequence *seq,
 }
 
 /* What a runtime's listener carries, read from outside its process, onto
- * every cell of the sequence. */
-static void read_listener_socket(struct bm_sequence *seq) {
+ * every cell of the sequence. Returns 0 when it is not the socket the
+ * endpoint names ([::] IPv6-only, [::]dual not): its role asked the runtime
+ * for something else, and the sequence has failed. */
+static int read_listener_socket(struct bm_sequence *seq) {
   struct bm_sockinfo info;
   int pid = (int)uv_process_get_pid(&seq->server->child.process);
   if (bm_sockinfo_read(pid, seq->plan->proto == BM_TCP, seq->port, &info) != 0)
     info.family = 0;
   for (int i = 0; i < bm_plan_cell_count(seq->plan); i++)
     seq->cells[i].listener_socket = info;
+  int asked = seq->plan->listener->v6only;
+  if (info.family != 6 || asked < 0 || info.v6only < 0 || info.v6only == asked)
+    return 1;
+  char reason[200];
+  snprintf(reason, sizeof reason,
+           "listener option %s: its listener at %s has IPV6_V6ONLY %s, not "
+           "the socket the endpoint names",
+           seq->plan->listener_option->name, seq->plan->listener->name,
+           info.v6only ? "on" : "off");
+  bm_seq_fail(seq, 0, reason);
+  return 0;
 }
 
 static void on_step_reply(struct bm_sequence *seq, const struct bm_reply *r) {
@@ -264,6 +285,16 @@ static void on_step_reply(struct bm_sequence *seq, const struct bm_reply *r) {
                seq->plan->listener_option->name, bm_verb_name(req->verb),
                seq->plan->listener->name, current_step(seq)->state);
       bm_seq_unsupported(seq, reason);
+    } else if (opening && seq->plan->listener_option->via == BM_VIA_RUNTIME &&
+               r->status.error.code != UV_EADDRINUSE) {
+      /* The runtime's own listen refused the endpoint (asyncio at a
+       * v4-mapped address: its IPv6 sockets are IPv6-only): what the
+       * runtime does, not the harness's trouble. EADDRINUSE is not: the
+       * harness chose a port someone else took. */
+      snprintf(
+          reason, sizeof reason, "listener option %s: its listener at %s: %s",
+          seq->plan->listener_option->name, seq->plan->listener->name, why);
+      bm_seq_unsupported(seq, reason);
     } else if (r->status.error.code == BM_EUNSUPPORTED) {
       snprintf(reason, sizeof reason,
                "the harness cannot hold %s on this OS: %s",
@@ -279,8 +310,9 @@ static void on_step_reply(struct bm_sequence *seq, const struct bm_reply *r) {
   if (req->verb == BM_VERB_CLIENT)
     seq->peer_port = (int)r->values[0];
   if ((req->verb == BM_VERB_SERVER || req->verb == BM_VERB_INHERIT) &&
-      seq->plan->listener_option->via == BM_VIA_RUNTIME)
-    read_listener_socket(seq);
+      seq->plan->listener_option->via == BM_VIA_RUNTIME &&
+      !read_listener_socket(seq))
+    return;
   if (req->verb == BM_VERB_INHERIT) {
     bm_seq_inherit_named(seq, r); /* on once the server has exited */
     return;
@@ -407,7 +439,8 @@ static void finish(struct bm_sequence *seq, int failed) {
 
 static void begin(struct bm_sequence *seq) {
   seq->step = seq->request = seq->probe_index = 0;
-  seq->peer_port = seq->hijack_phase = seq->first_count = 0;
+  seq->peer_port = seq->hijack_round = 0;
+  seq->first_count = seq->second_count = 0;
   seq->finishing = seq->awaiting_exit = 0;
   seq->after_teardown = NULL;
   memset(&seq->child, 0, sizeof seq->child);

@@ -24,7 +24,14 @@
 
 #include <uv.h>
 
-#define BM_HIJACK_CONNECTIONS 32
+/* A hijack's clients come in rounds, each counted by both listeners
+ * before the next, so that no listener's accept queue fills: Python's
+ * socketserver listens with a backlog of 5 (request_queue_size), and a
+ * connection beyond the queue waits in SYN_SENT rather than fail. 32 in
+ * all: two SO_REUSEPORT listeners that share connections then both get
+ * one, but for a chance of 2^-31. */
+#define BM_HIJACK_ROUNDS 8
+#define BM_HIJACK_BATCH 4
 
 /* The witness readings of a run (runner/await_state.c): the sequences
  * waiting for the next one, and those the one in progress is for. */
@@ -95,9 +102,11 @@ struct bm_sequence {
   struct bm_worker *waiting_on;
   bm_reply_cb on_reply;
   uv_timer_t deadline, poll;
-  int deadline_ms; /* of the answer awaited */
+  int deadline_ms;         /* of the answer awaited */
+  char asked[BM_LINE_MAX]; /* the request it answers, for a timeout's reason */
   int open_timers;
-  int step, request, probe_index, hijack_phase, first_count;
+  int step, request, probe_index;
+  int hijack_round, first_count, second_count; /* counted so far */
   int port, peer_port;
   int attempt;   /* 0, then 1 when it runs again */
   int finishing; /* ending: no reply is awaited any more */

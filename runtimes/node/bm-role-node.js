@@ -18,11 +18,19 @@ const HOLD_INPUT_FD = 3;
 
 class Unsupported extends Error {}
 
+// libuv keeps a bind's EADDRINUSE until listen (uv__tcp_bind's
+// delayed_error), and listen() can refuse with it too: Node's "listen" then
+// does not say which of the two refused the port.
+function stage(err) {
+  const syscall = err.syscall || "listen";
+  return syscall === "listen" && err.code === "EADDRINUSE" ? "bind-or-listen" : syscall;
+}
+
 function errorReply(err) {
   const errno =
     process.platform !== "win32" && Number.isInteger(err.errno) ? -err.errno : "-";
   if (!err.code) console.error(`bm-role-node: ${err.message}`);
-  return `fail ${err.syscall || "listen"} ${err.code || "-"} ${errno}`;
+  return `fail ${stage(err)} ${err.code || "-"} ${errno}`;
 }
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));

@@ -10,8 +10,9 @@ without the "dual" of [::]dual). asyncio sets IPV6_V6ONLY on every
 IPv6 socket it makes (asyncio/base_events.py, create_server), so it cannot
 ask for [::]dual. socketserver (and http.server, a subclass) makes an IPv4
 socket unless a subclass says address_family = AF_INET6, and sets no
-IPV6_V6ONLY: its [::] is the OS's default, so [::]dual is not a separate
-call. Errors: OSError carries errno (the WSA code on Windows) and Python's
+IPV6_V6ONLY: its [::] is the OS's default (Linux: dual-stack; Windows:
+IPv6 only), read here from a fresh socket, and only the endpoint that is
+that default can be asked for. Errors: OSError carries errno (the WSA code on Windows) and Python's
 errno table names it; Python does not say which system call failed.
 """
 import asyncio
@@ -58,8 +59,8 @@ class AsyncioListener:
     """loop.create_server; the loop runs while a request needs it, and
     accepts then as any asyncio server does."""
 
-    def __init__(self, host, port, dual):
-        if dual:
+    def __init__(self, host, port, v6only):
+        if v6only is False:
             raise Unsupported("asyncio's create_server sets IPV6_V6ONLY on "
                               "every IPv6 socket: no dual-stack listener")
         self.loop = asyncio.new_event_loop()
@@ -125,15 +126,22 @@ class AsyncioListener:
         self.loop.close()
 
 
+def os_default_v6only():
+    """IPV6_V6ONLY of an IPv6 socket nobody set it on: the OS's default."""
+    with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as sock:
+        return bool(sock.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY))
+
+
 class SocketserverListener:
     """socketserver.TCPServer or a subclass; accept is its get_request."""
 
     server_class = socketserver.TCPServer
 
-    def __init__(self, host, port, dual):
-        if dual:
+    def __init__(self, host, port, v6only):
+        if v6only is not None and v6only != os_default_v6only():
             raise Unsupported(f"{self.server_class.__module__} sets no "
-                              "IPV6_V6ONLY: its [::] has the OS's default")
+                              "IPV6_V6ONLY: its [::] has the OS's default, "
+                              f"IPV6_V6ONLY {'on' if not v6only else 'off'}")
         cls = self.server_class
         if ":" in host:
             # What its documentation says an IPv6 server does.
@@ -195,7 +203,9 @@ def open_listener(args):
         raise Unsupported(f"no listener {option}: one of {', '.join(VARIANTS)}")
     if not port.isdigit():
         raise Unsupported(f"not a port: {port}")
-    return VARIANTS[option](host, int(port), endpoint.endswith("dual"))
+    # What the endpoint asks of IPV6_V6ONLY: on for [::], off for [::]dual.
+    v6only = {"[::]": True, "[::]dual": False}.get(endpoint)
+    return VARIANTS[option](host, int(port), v6only)
 
 
 class Cell:

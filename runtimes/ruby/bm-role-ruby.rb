@@ -1,8 +1,10 @@
 # bm-role-ruby: the role protocol (role-protocol.md) with Ruby's own
 # listener, TCPServer.new(HOST, PORT).
 #
-# Endpoints: HOST is the endpoint's address (its name without brackets). TCPServer sets no IPV6_V6ONLY,
-# so its [::] has the OS's default and [::]dual is no separate call.
+# Endpoints: HOST is the endpoint's address (its name without brackets and
+# without the "dual" of [::]dual). TCPServer sets no IPV6_V6ONLY, so its [::]
+# has the OS's default (Linux: dual-stack; Windows: IPv6 only), read here from
+# a fresh socket, and only the endpoint that is that default can be asked for.
 # Errors: SystemCallError carries errno, its name (the Errno:: class) and, in
 # its message, the system call ("bind(2)").
 require "ipaddr"
@@ -18,14 +20,24 @@ def error_reply(err, stage)
   "fail #{stage} #{err.class.name.split("::").last} #{err.errno}"
 end
 
+# IPV6_V6ONLY of an IPv6 socket nobody set it on: the OS's default.
+def os_default_v6only
+  sock = Socket.new(:INET6, :STREAM)
+  sock.getsockopt(:IPPROTO_IPV6, :IPV6_V6ONLY).bool
+ensure
+  sock&.close
+end
+
 # tcp ENDPOINT OPTION PORT -> a listening TCPServer.
 def listen(args)
   raise Unsupported, "expected: tcp ENDPOINT OPTION PORT" unless args.size == 4
   proto, endpoint, option, port = args
-  if endpoint == "[::]dual"
-    raise Unsupported, "TCPServer sets no IPV6_V6ONLY: its [::] has the OS's default"
+  asked_v6only = { "[::]" => true, "[::]dual" => false }[endpoint]
+  unless asked_v6only.nil? || asked_v6only == os_default_v6only
+    raise Unsupported, "TCPServer sets no IPV6_V6ONLY: its [::] has the OS's default, " \
+                       "IPV6_V6ONLY #{asked_v6only ? "off" : "on"}"
   end
-  host = endpoint.delete("[]")
+  host = endpoint.delete_suffix("dual").delete("[]")
   unless proto == "tcp" && (IPAddr.new(host) rescue nil)
     raise Unsupported, "a TCP listener on an address, not #{proto} #{endpoint}"
   end

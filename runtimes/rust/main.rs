@@ -3,8 +3,10 @@
 //
 // Endpoints: HOST is the endpoint's address (its name without brackets).
 // std sets no IPV6_V6ONLY (only SO_REUSEADDR, and that on Unix:
-// library/std/src/sys_common/net.rs), so its [::] has the OS's default and
-// [::]dual is no separate call. Errors:
+// library/std/src/sys_common/net.rs), so its [::] has the OS's default
+// (Linux: dual-stack; Windows: IPv6 only), read here from a throwaway
+// listener, and only the endpoint that is that default can be asked for.
+// Errors:
 // io::Error carries errno (the WSA code on Windows), not its name, nor
 // which system call failed.
 use std::io::{self, BufRead, ErrorKind, Write};
@@ -17,6 +19,14 @@ const OPTION: &str = "rust:std::net::TcpListener";
 fn address(endpoint: &str) -> Option<IpAddr> {
     let host = endpoint.trim_end_matches("dual");
     host.trim_matches(|c| c == '[' || c == ']').parse().ok()
+}
+
+/// IPV6_V6ONLY of a [::] listener std made: the OS's default. std reads
+/// the option only from a bound socket (only_v6 is deprecated because it
+/// cannot be set there, but it reads it right).
+#[allow(deprecated)]
+fn os_default_v6only() -> io::Result<bool> {
+    TcpListener::bind("[::]:0")?.only_v6()
 }
 
 enum Failure {
@@ -36,10 +46,19 @@ fn listen(args: &[&str]) -> Result<TcpListener, Failure> {
     if args.len() != 4 {
         return Err(Unsupported("expected: tcp ENDPOINT OPTION PORT".into()));
     }
-    if args[1] == "[::]dual" {
-        return Err(Unsupported(
-            "std sets no IPV6_V6ONLY: its [::] has the OS's default".into(),
-        ));
+    let asked_v6only = match args[1] {
+        "[::]" => Some(true),
+        "[::]dual" => Some(false),
+        _ => None,
+    };
+    if let Some(asked) = asked_v6only {
+        let default = os_default_v6only().map_err(os("bind"))?;
+        if asked != default {
+            return Err(Unsupported(format!(
+                "std sets no IPV6_V6ONLY: its [::] has the OS's default, IPV6_V6ONLY {}",
+                if default { "on" } else { "off" }
+            )));
+        }
     }
     let host = match (args[0], address(args[1])) {
         ("tcp", Some(host)) => host,
