@@ -88,6 +88,23 @@ def is_inherit_restart(cell):
             and address_of(cell) == RESTART_ADDRESS)
 
 
+def asks(cell, question, state=HIJACK_STATE):
+    """The cell is one that answers the question, whatever its outcome
+    (state: where a hijack question is asked)."""
+    if question == "restart":
+        return is_restart_attempt(cell)
+    if question == "inherit":
+        return is_inherit_restart(cell)
+    return cell["probe_user"] == USERS[question] and \
+        is_hijack_attempt(cell, state)
+
+
+def asking(result, option, question, state=HIJACK_STATE):
+    """The cells of the option's listener that answer the question."""
+    return [c for c in result.by_listener_option.get(option, ())
+            if asks(c, question, state)]
+
+
 def evidence(cells):
     return in_key_order(c for c in cells if c["outcome"] not in NOT_EVIDENCE)
 
@@ -104,8 +121,7 @@ def probe_text(cell):
 
 
 def restart_finding(result, option):
-    cells = evidence(c for c in result.by_listener_option.get(option, ())
-                     if is_restart_attempt(c))
+    cells = evidence(asking(result, option, "restart"))
     refused = [c for c in cells if c["outcome"] != "ok"]
     if refused:
         return Finding(NO, "refused in " + listed(
@@ -117,10 +133,8 @@ def restart_finding(result, option):
     return None
 
 
-def hijack_finding(result, option, user, state=HIJACK_STATE):
-    cells = evidence(c for c in result.by_listener_option.get(option, ())
-                     if c["probe_user"] == user
-                     and is_hijack_attempt(c, state))
+def hijack_finding(result, option, question, state=HIJACK_STATE):
+    cells = evidence(asking(result, option, question, state))
     if not cells:
         return None
     # Said where the socket is only bound: not yet a listener.
@@ -151,8 +165,7 @@ def hijack_finding(result, option, user, state=HIJACK_STATE):
 def inherit_finding(result, option):
     """A server left a child holding its (inheritable) listener: does the
     restart with the same option bind, and does close-on-exec help?"""
-    cells = evidence(c for c in result.by_listener_option.get(option, ())
-                     if is_inherit_restart(c))
+    cells = evidence(asking(result, option, "inherit"))
     inheritable = [c for c in cells if not c["cloexec"]]
     if not inheritable:
         return None
@@ -181,8 +194,7 @@ def finding(result, option, question, state=None):
         return restart_finding(result, option)
     if question == "inherit":
         return inherit_finding(result, option)
-    return hijack_finding(result, option, USERS[question],
-                          state or HIJACK_STATE)
+    return hijack_finding(result, option, question, state or HIJACK_STATE)
 
 
 def is_hijack_question(question):

@@ -11,7 +11,7 @@ disagreement was predicted, or, without an emulation, what they predict."""
 
 from dataclasses import dataclass
 
-from . import answers
+from . import answers, runtimes
 from .answers import NO, QUESTIONS, SEVERITY, SHARED, YES
 from .model import (MEASURED, PREDICTION_MARK, REFERENCE, cell_key,
                     family_label, family_names, listed, outcome_words,
@@ -45,6 +45,7 @@ class Card:
     answers: dict              # question -> Answer, for option
     tradeoff: str
     sources: list              # the family's files, strongest first
+    runtimes: str = ""         # the runtime defaults not safe here
 
     @property
     def label(self):
@@ -265,6 +266,30 @@ def tradeoff_line(chosen, by_option):
     return "; ".join(lines) + "."
 
 
+# ---------------------------------------------------------------- runtimes
+
+def runtime_line(sources, chosen):
+    """The runtime defaults that are not safe on this OS, in a line: the
+    runtimes grouped by what their listener carries otherwise than the
+    chosen option sets, the evidence, and what goes wrong. "" where no
+    source finds one unsafe (the runtime table says how far they went)."""
+    unsafe = {}
+    for option in runtimes.runtime_options():
+        found = option_answers(sources, option)
+        bad = phrases(found)[1]
+        if bad:
+            source = next(a.finding.source for a in found.values()
+                          if a.finding)
+            why = runtimes.differences(source, option, chosen)
+            unsafe.setdefault((", ".join(why + [source.evidence]),
+                               ", ".join(bad)), []).append(option)
+    if not unsafe:
+        return ""
+    return "Unsafe runtime defaults: " + "; ".join(
+        f"{', '.join(options)} ({why}): {bad}"
+        for (why, bad), options in unsafe.items()) + "."
+
+
 def family_card(family, files):
     sources = sorted((r for r in files if r.family == family),
                      key=source_order)
@@ -274,11 +299,13 @@ def family_card(family, files):
         if any(a.finding for a in found.values()):
             by_option[option] = found
     if not by_option:
-        return Card(family, None, {}, "", sources)
+        return Card(family, None, {}, "", sources,
+                    runtime_line(sources, None))
     # max keeps the first of equals: the vocabulary's order (default first)
     chosen = max(by_option, key=lambda o: score(by_option[o]))
     return Card(family, chosen, by_option[chosen],
-                tradeoff_line(chosen, by_option), sources)
+                tradeoff_line(chosen, by_option), sources,
+                runtime_line(sources, chosen))
 
 
 def cards(files, families=None):
@@ -346,9 +373,14 @@ def card_rows(card):
     return [row(card.answers[q]) for q in QUESTIONS] if card.option else []
 
 
+# A card without an option: no file of the OS, or files whose cells are
+# none of a socket option's (a run of runtime listeners only).
+NO_EVIDENCE = "no evidence yet (no measured file, reference or emulation)"
+NO_OPTION = "no evidence of a socket option yet"
+
+
 def heading(card):
     if card.option is None:
-        return (f"{card.label}: no evidence yet (no measured file, "
-                "reference or emulation)")
+        return f"{card.label}: {NO_OPTION if card.sources else NO_EVIDENCE}"
     spelled = " (no option)" if card.option == "default" else ""
     return f"{card.label}: set {card.option}{spelled}"

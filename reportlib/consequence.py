@@ -56,9 +56,18 @@ def took_over(cell):
                                                 "ok") == "ok"
 
 
+def listener_shares(cell):
+    """The listener asked to share its port: by its option, or (a
+    runtime's own listener, whose option sets nothing we chose) by a
+    sharing socket option the OS showed on it (listener_socket)."""
+    carried = cell.get("listener_socket") or {}
+    return option_shares(cell["listener_option"]) or any(
+        value is True and option_shares(name)
+        for name, value in carried.items())
+
+
 def both_share(cell):
-    return option_shares(cell["listener_option"]) and \
-        option_shares(cell["probe_option"])
+    return listener_shares(cell) and option_shares(cell["probe_option"])
 
 
 def consequence(cell):

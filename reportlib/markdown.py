@@ -4,7 +4,8 @@ of each OS; with --all every platform file's tables. Printed by report.py
 
 from pathlib import Path
 
-from . import answers, card, inheritance, provenance, text, views, winediff
+from . import (answers, card, inheritance, provenance, runtimes, text,
+               views, winediff)
 from .consequence import question_legend
 from .model import (DIVERGENCE_MARK, NOT_MEASURED, ReportError,
                     family_label, state_question)
@@ -84,6 +85,8 @@ def card_markdown(found):
                   ""]
     if found.tradeoff:
         lines += [f"Trade-off: {found.tradeoff}", ""]
+    if found.runtimes:
+        lines += [found.runtimes, ""]
     return "\n".join(lines)
 
 
@@ -110,6 +113,26 @@ def blog_markdown(table, named=()):
             + "\n".join(notes)
             + ("\n\nOther sources disagree:\n\n" + "\n".join(divergent)
                if divergent else ""))
+
+
+# ---------------------------------------------------------------- runtimes
+
+def runtimes_markdown(files):
+    """One line per runtime, a column per file that measured runtimes."""
+    tables = runtimes.tables(files)
+    title = "### Your runtime: what its own listener does\n\n"
+    if not tables:
+        return f"{title}No runtime's own listener measured yet.\n\n"
+
+    def cell(table, option):
+        row = table.row(option)
+        return runtimes.summary(row, table.questions) if row \
+            else table.missing(option)
+    rows = [[code(option)] + cells
+            for option, cells in runtimes.row_cells(tables, cell)]
+    headers = ["runtime"] + [platform_header(t.source) for t in tables]
+    return (f"{title}{runtimes.legend(tables)}\n\n"
+            f"{markdown_table(headers, rows)}\n\n")
 
 
 # ---------------------------------------------------------------- Wine
@@ -222,6 +245,7 @@ def report_markdown(files, every=False):
              "one's option, as the same user. "
              f"{question_legend(table.states)}\n\n"
              f"{blog_markdown(table, named)}\n\n"
+             f"{runtimes_markdown(files)}"
              f"{wine_markdown(files, every)}")
     if every:
         return text_ + everything_markdown(files, cards)

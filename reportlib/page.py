@@ -9,8 +9,8 @@ import base64
 import struct
 from pathlib import Path
 
-from . import (answers, card, inheritance, markdown, provenance, text,
-               views, winediff)
+from . import (answers, card, inheritance, markdown, provenance, runtimes,
+               text, views, winediff)
 from .consequence import COLOURS, LEGEND, consequence, question_legend
 from .model import (DIVERGENCE_MARK, NOT_MEASURED, address_of, site,
                     family_label, plural, short_outcome, state_question)
@@ -20,7 +20,8 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 # Hijack cells show which listener new connections reached.
 REACHED_GLYPH = {"first": "1", "second": "2", "both": "12", "none": "0"}
 ANSWER_CONSEQUENCE = {answers.YES: "good", answers.NO: "bad",
-                      answers.SHARED: "shared", "?": "not-measured"}
+                      answers.SHARED: "shared", "?": "not-measured",
+                      NOT_MEASURED: "not-measured"}
 
 
 def cells_path(page):
@@ -36,9 +37,14 @@ def environment():
         autoescape=True, trim_blocks=True, lstrip_blocks=True,
         undefined=jinja2.StrictUndefined)
     # Paths (dlls/ws2_32/tests/sock.c:2270) may break after a slash on a
-    # narrow card, rather than anywhere.
-    env.filters["breakable"] = lambda text: escape(text).replace(
-        "/", Markup("/<wbr>"))
+    # narrow card, rather than anywhere; runtime names (rust:std::net::
+    # TcpListener) after a colon.
+    def breakable(text, after="/"):
+        text = escape(text)
+        for mark in after:
+            text = text.replace(mark, Markup(f"{mark}<wbr>"))
+        return text
+    env.filters["breakable"] = breakable
     return env
 
 
@@ -56,7 +62,9 @@ def card_view(found):
                  consequence=ANSWER_CONSEQUENCE[r.answer])
             for r in card.card_rows(found)]
     return dict(family=found.family, label=found.label, option=found.option,
-                rows=rows, tradeoff=found.tradeoff)
+                heading=card.heading(found), rows=rows,
+                sourced=bool(found.sources), tradeoff=found.tradeoff,
+                runtimes=found.runtimes)
 
 
 # ---------------------------------------------------------------- tables
@@ -91,6 +99,41 @@ def blog_view(table, named):
                 questions={s: state_question(s) for s in table.states},
                 sources=text.footnotes(table, named),
                 divergences=views.divergences(table))
+
+
+def runtime_answer(row, question):
+    """An answer of the runtime table, its detail (or why it is missing)
+    as the tooltip."""
+    found = row.findings[question]
+    title = found.detail if found else row.unmeasured[question]
+    return dict(text=row.answer(question), title=title,
+                consequence=ANSWER_CONSEQUENCE[row.answer(question)])
+
+
+def runtimes_view(files):
+    """Per file with runtime cells, a row per runtime in the vocabulary's
+    order; a runtime it lacks spans the row with the reason."""
+    tables = runtimes.tables(files)
+    questions = [q for q in answers.QUESTIONS
+                 if any(q in t.questions for t in tables)]
+    groups = []
+    for table in tables:
+        rows = []
+        for option in runtimes.runtime_options():
+            row = table.row(option)
+            if row:
+                rows.append(dict(option=option, carried=row.carried,
+                                 missing="", answers=[
+                                     runtime_answer(row, q)
+                                     for q in questions]))
+            elif option in table.unmeasured:
+                rows.append(dict(option=option,
+                                 missing=table.missing(option)))
+        groups.append(dict(heading=runtimes.heading(table), rows=rows,
+                           notes=runtimes.notes(table)))
+    return dict(groups=groups, legend=runtimes.legend(tables),
+                carried=f"listener at {runtimes.LISTENER_ENDPOINT}",
+                headers=[runtimes.HEADERS[q] for q in questions])
 
 
 def grid_cell(entry):
@@ -297,6 +340,7 @@ def report_pages(files, picture_png, page_path):
         title="bindmatrix: which listener option to set, per OS",
         cards=[card_view(c) for c in cards],
         blog=blog_view(table, named),
+        runtimes=runtimes_view(files),
         wine=[wine_view(d) for d in winediff.wine_diffs(files)],
         answer_sources=answer_sources_view(cards),
         questions=question_legend(table.states),

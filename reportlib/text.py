@@ -6,8 +6,8 @@ option-pair matrices with numbered columns."""
 import re
 import textwrap
 
-from . import card, inheritance, provenance, views, winediff
-from .consequence import question_legend
+from . import card, inheritance, provenance, runtimes, views, winediff
+from .consequence import question_legend, took_over
 from .model import (DIVERGENCE_MARK, NOT_MEASURED, family_label,
                     short_legend, short_outcome, sorted_values)
 
@@ -149,6 +149,8 @@ def card_text(found):
                   for d in r.disagreements]
     if found.tradeoff:
         lines.append(wrapped(f"trade-off: {found.tradeoff}", "  "))
+    if found.runtimes:
+        lines.append(wrapped(found.runtimes, "  "))
     return "\n".join(lines)
 
 
@@ -206,6 +208,23 @@ def blog_table_text(table, named=()):
             + "\n".join(notes))
 
 
+# ---------------------------------------------------------------- runtimes
+
+def runtime_section(result):
+    table = runtimes.runtime_table(result)
+    if table is None:
+        return "Your runtime: no runtime's own listener measured here."
+    headers = (["runtime"] + table.fields
+               + [runtimes.HEADERS[q] for q in table.questions])
+    rows = [[r.option] + [r.carries(f) for f in table.fields]
+            + [r.answer(q) for q in table.questions] for r in table.rows]
+    return "\n".join(
+        [fill(f"Your runtime: {runtimes.heading(table)}", "", ""),
+         fill(runtimes.legend([table]), "", ""), "",
+         text_table(headers, rows), ""]
+        + [fill(line) for line in runtimes.notes(table)])
+
+
 # Short headers: a table of five options stays within 100 columns.
 INHERIT_HEADERS = ["cloexec", "spawn", "port", "listener", "loop"]
 
@@ -238,10 +257,16 @@ def hijack_rows(successes):
 
 
 def got_in_line(digest):
-    counts = ", ".join(
-        f"{user} user {sum(c['probe_user'] == user for c in digest.successes)}"
-        f" of {digest.measured[user]}" for user in ("same", "other"))
-    return f"Got in: {counts} option pairs; the rest: bind() refused"
+    """Who got a second listener: its bind() and listen() worked (a
+    runtime's bind may succeed and its listen() refuse, as libuv defers
+    EADDRINUSE to listen)."""
+    got_in = [c["probe_user"] for c in digest.successes if took_over(c)]
+    counts = ", ".join(f"{user} user {got_in.count(user)} of "
+                       f"{digest.measured[user]}"
+                       for user in ("same", "other"))
+    refused = "bind() refused" if all(map(took_over, digest.successes)) \
+        else "bind() or listen() refused"
+    return f"Got in: {counts} option pairs; the rest: {refused}"
 
 
 def hijack_section(result):
@@ -272,8 +297,10 @@ def wine_section(result, reference_files):
 
 
 def pairs_section(result, references, unavailable):
+    """The option pairs; a runtime's listener is in its own table."""
+    left_out = unavailable | set(runtimes.runtime_options())
     grids = [(state, views.drop_options(
-        views.pair_grid(result, state, "same", references), unavailable))
+        views.pair_grid(result, state, "same", references), left_out))
         for state in views.PAIR_STATES]
     shown = [numbered_matrix_text(grid, state)
              for state, grid in grids if grid.rows]
@@ -301,13 +328,16 @@ def platform_text(result, reference_files):
     the file and its family's references), the blog's table beside the
     references, then the detail."""
     references = views.References(reference_files)
-    unavailable = views.unavailable_options(result)
+    # A runtime this OS lacks is said in the runtime table.
+    unavailable = views.unavailable_options(result) - set(
+        runtimes.runtime_options())
     found = own_card(result, reference_files)
     sections = [platform_heading(result),
                 card_text(found),
                 blog_table_text(views.platform_table(result,
                                                      reference_files),
                                 found.named),
+                runtime_section(result),
                 wine_section(result, reference_files),
                 inheritance_section(result, references),
                 hijack_section(result),

@@ -6,7 +6,9 @@ Run: /usr/bin/python3 -m pytest -p no:cacheprovider tests/test_report.py
 The fixtures in tests/data: linux-fixture.json holds cells of a real Linux
 run (plus a made-up invalid cell); wine-fixture.json is made up but for its
 inherit cells, measured under Wine; bsd-fixture.json is made up, as a run
-that could not probe as another user.
+that could not probe as another user. runtimes-linux-fixture.json and
+runtimes-wine-fixture.json are runtime listeners' cells of real runs (Linux
+6.18; Wine 8.0, the runtimes with a Windows build and Java without one).
 """
 
 import base64
@@ -26,7 +28,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from reportlib import (answers, card, check, cli, inheritance,  # noqa: E402
-                       load, markdown, model, views, winediff)
+                       load, markdown, model, runtimes, views, winediff)
+from reportlib import text as terminal  # noqa: E402
 import vocabulary  # noqa: E402
 
 DATA = REPO / "tests" / "data"
@@ -34,6 +37,8 @@ BAD = DATA / "bad"
 WINE = DATA / "wine-fixture.json"
 LINUX = DATA / "linux-fixture.json"
 BSD = DATA / "bsd-fixture.json"
+RUNTIMES_LINUX = DATA / "runtimes-linux-fixture.json"
+RUNTIMES_WINE = DATA / "runtimes-wine-fixture.json"
 REFERENCE = REPO / "results" / "reference"
 BLOG_XP = REFERENCE / "blog-windows-xp-sp3.json"
 BLOG_FC6 = REFERENCE / "blog-linux-2.6.18-fc6.json"
@@ -1591,39 +1596,277 @@ def test_the_committed_page_stays_under_a_megabyte(tmp_path, committed):
     assert len(cells.encode()) > len(main.encode())
 
 
+# ---------------------------------------------------------------- runtimes
+
+RUNTIME_NAMES = [row["name"] for row in vocabulary.rows("options")
+                 if row["via"] == "runtime"]
+
+
+def flat(text):
+    """Wrapped text in one line, to find a sentence whatever the width."""
+    return " ".join(text.split())
+
+
+def test_reportlib_takes_every_runtime_name_from_the_vocabulary():
+    assert runtimes.runtime_options() == RUNTIME_NAMES
+    for path in (REPO / "reportlib").rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            assert not [n for n in RUNTIME_NAMES if n in text], path
+
+
+def test_runtime_table_reads_what_each_runtimes_listener_carries(capsys):
+    out = platform_text(capsys, RUNTIMES_LINUX)
+    rows = {r["runtime"]: r for r in text_rows(out, "Your runtime:")}
+    # The vocabulary's order; the fixture's six runtimes.
+    assert list(rows) == ["go:net.Listen", "node:net.createServer",
+                          "python:socketserver", "java:ServerSocket",
+                          "perl:IO::Socket::IP", "nginx:listen"]
+    assert rows["go:net.Listen"] == {
+        "runtime": "go:net.Listen", "family": "ipv6", "SO_REUSEADDR": "yes",
+        "SO_REUSEPORT": "no", "IPV6_V6ONLY": "no", "close_on_exec": "yes",
+        "restart": "yes", "hijack other": "yes", "hijack same": "yes"}
+    socketserver = rows["python:socketserver"]
+    assert (socketserver["family"], socketserver["SO_REUSEADDR"],
+            socketserver["IPV6_V6ONLY"], socketserver["restart"]) == (
+        "ipv4", "no", "–", "no")
+    assert rows["java:ServerSocket"]["close_on_exec"] == "no"
+    assert rows["nginx:listen"]["restart"] == "–"
+    # After the card and the blog's table.
+    assert out.index("Linux: set") < out.index("The blog's table") \
+        < out.index("Your runtime:") < out.index("Inherited listeners")
+
+
+def test_runtime_table_says_what_warns_and_why_an_answer_is_missing(capsys):
+    out = flat(platform_text(capsys, RUNTIMES_LINUX))
+    assert ("python:socketserver, restart no: refused in FIN_WAIT_2: "
+            "EADDRINUSE, TIME_WAIT: EADDRINUSE") in out
+    assert ("perl:IO::Socket::IP, restart no: refused in FIN_WAIT_2: "
+            "EADDRINUSE, TIME_WAIT: EADDRINUSE") in out
+    # nginx accepts by itself: the harness cannot close its connections.
+    assert ("nginx:listen, restart –: its runtime cannot 'accept' at "
+            "0.0.0.0, which ESTABLISHED needs") in out
+    assert "inherit-safe: not measured for any runtime here yet." in out
+
+
+def test_runtime_table_names_a_socket_other_than_its_address_asks(capsys):
+    out = flat(platform_text(capsys, RUNTIMES_LINUX))
+    assert ("Not the socket the address asks for: at 0.0.0.0 ipv6, no "
+            "IPV6_V6ONLY: go:net.Listen, java:ServerSocket; at 127.0.0.1 "
+            "ipv6, no IPV6_V6ONLY: java:ServerSocket; at [::] ipv6, no "
+            "IPV6_V6ONLY: python:socketserver") in out
+
+
+@pytest.mark.parametrize("endpoint, family, v6only, asked", [
+    ("0.0.0.0", "ipv4", None, True), ("0.0.0.0", "ipv6", False, False),
+    ("127.0.0.1", "ipv6", False, False), ("[::]", "ipv6", True, True),
+    ("[::]", "ipv6", False, False), ("[::]dual", "ipv6", False, True),
+])
+def test_whether_a_runtimes_socket_is_what_its_address_asks(
+        endpoint, family, v6only, asked):
+    carried = {"family": family, "SO_REUSEADDR": True,
+               "IPV6_V6ONLY": v6only}
+    assert runtimes.asked(endpoint, carried) is asked
+
+
+def test_runtime_table_under_wine_is_emulated_and_names_what_did_not_run(
+        capsys):
+    out = platform_text(capsys, RUNTIMES_WINE)
+    assert text_rows(out, "Your runtime:") == [
+        {"runtime": "go:net.Listen", "restart": "yes", "hijack same": "yes"},
+        {"runtime": "node:net.createServer", "restart": "yes",
+         "hijack same": "yes"}]
+    said = flat(out)
+    for line in (
+            "Your runtime: Windows under wine-8.0, "
+            "windows-wine-runtimes-fixture (emulated)",
+            "An emulated table says what Wine does, not the OS",
+            "hijack-safe, other user, inherit-safe: not measured for any "
+            "runtime here yet.",
+            "What the listeners carry: wine-8.0 does not show it",
+            "hijack same: only the runtime's own probe was tried over "
+            "go:net.Listen, node:net.createServer",
+            "java:ServerSocket: not measured: runtime java: no Windows build "
+            "of it here (the Wine leg has node.exe only)",
+            "No cell here: python:asyncio, python:http.server, "
+            "python:socketserver, rust:std::net::TcpListener, "
+            "java:ServerSocketChannel, ruby:TCPServer, perl:IO::Socket::IP, "
+            "nginx:listen"):
+        assert line in said
+    # A runtime it lacks is the runtime table's to say, not the footer's.
+    assert "Left out above" not in out
+
+
+def test_a_file_without_runtime_cells_says_so(capsys):
+    assert "Your runtime: no runtime's own listener measured here." in \
+        platform_text(capsys, LINUX)
+    assert "No runtime's own listener measured yet." in run(capsys, LINUX)[1]
+
+
+@pytest.mark.parametrize("reuseport, same_user", [
+    (True, "shared"), (False, "no")])
+def test_a_runtime_listener_carrying_SO_REUSEPORT_shares_by_design(
+        tmp_path, reuseport, same_user):
+    # Made up: Go's listener with SO_REUSEPORT (Node's reusePort, were it
+    # not ignored), and an SO_REUSEPORT probe of the same user that binds
+    # and listens beside it.
+    def sharing(document):
+        for cell in cells_where(document, listener_option="go:net.Listen"):
+            if cell["listener_socket"]:
+                cell["listener_socket"]["SO_REUSEPORT"] = reuseport
+        (cell,) = cells_where(document, scenario="hijack",
+                              listener_option="go:net.Listen",
+                              probe_option="SO_REUSEPORT", probe_user="same",
+                              probe_endpoint="0.0.0.0", state="LISTEN")
+        cell.update(outcome="ok", os_error=None, listen_outcome="ok",
+                    connections=32, reached="both")
+
+    table = runtimes.runtime_table(loaded(copy_with(
+        tmp_path, RUNTIMES_LINUX, "reuseport.json", sharing)))
+    go = table.row("go:net.Listen")
+    assert (go.answer("other"), go.answer("same")) == ("yes", same_user)
+
+
+def test_linux_card_lists_the_runtime_defaults_that_block_a_restart(capsys):
+    found = card_of("linux", LINUX, RUNTIMES_LINUX)
+    assert found.option == "SO_REUSEADDR"
+    line = ("Unsafe runtime defaults: python:socketserver, "
+            "perl:IO::Socket::IP (no SO_REUSEADDR, measured): blocks a "
+            "restart in FIN_WAIT_2, TIME_WAIT.")
+    assert found.runtimes == line
+    assert line in flat(terminal.card_text(found))
+    markdown_card = markdown.card_markdown(found)
+    assert markdown_card.index("Trade-off:") < markdown_card.index(line)
+
+
+def test_a_card_names_no_runtime_where_none_is_found_unsafe():
+    assert card_of("windows", WINE, RUNTIMES_WINE).runtimes == ""
+    assert card_of("linux", LINUX).runtimes == ""
+
+
+def test_a_card_of_runtime_cells_only_says_no_socket_option_is_known():
+    found = card_of("linux", RUNTIMES_LINUX)
+    assert card.heading(found) == \
+        "Linux: no evidence of a socket option yet"
+    assert found.runtimes.startswith(
+        "Unsafe runtime defaults: python:socketserver, perl:IO::Socket::IP "
+        "(measured): blocks a restart")
+
+
+def test_markdown_has_one_line_per_runtime_and_a_column_per_platform(capsys):
+    code, out, _ = run(capsys, RUNTIMES_LINUX, RUNTIMES_WINE)
+    assert code == 0
+    assert out.index("### The blog's table") < out.index(
+        "### Your runtime") < out.index("Everything else is one step away")
+    rows = markdown_rows(out, "runtime")
+    wine = "Windows<br>windows-wine-runtimes-fixture<br>emulated: wine-8.0"
+    linux = "Linux<br>linux-runtimes-fixture<br>measured"
+    assert list(rows[0]) == ["runtime", wine, linux]
+    by_runtime = {r["runtime"]: r for r in rows}
+    assert list(by_runtime) == [f"`{n}`" for n in (
+        "go:net.Listen", "node:net.createServer", "python:socketserver",
+        "java:ServerSocket", "perl:IO::Socket::IP", "nginx:listen")]
+    assert by_runtime["`go:net.Listen`"] == {
+        "runtime": "`go:net.Listen`",
+        wine: "restart yes, hijack same yes (its own probe only); "
+              "listener: ?",
+        linux: "restart yes, hijack other yes, hijack same yes; listener: "
+               "ipv6, SO_REUSEADDR, no SO_REUSEPORT, no IPV6_V6ONLY, "
+               "close_on_exec"}
+    assert by_runtime["`python:socketserver`"][linux].startswith(
+        "restart no, hijack other yes, hijack same yes; listener: ipv4, "
+        "no SO_REUSEADDR")
+    assert by_runtime["`java:ServerSocket`"][wine] == (
+        "not measured: runtime java: no Windows build of it here (the Wine "
+        "leg has node.exe only)")
+    assert by_runtime["`perl:IO::Socket::IP`"][wine] == "–"
+
+
+def test_the_page_tables_each_runtime_coloured_by_its_answers(tmp_path):
+    page = tmp_path / "page.html"
+    assert cli.main(["--html", str(page), str(LINUX), str(RUNTIMES_LINUX),
+                     str(RUNTIMES_WINE)]) == 0
+    main = page.read_text(encoding="utf-8")
+    assert main.index('<table class="main">') < main.index(
+        '<table class="runtimes">')
+    assert ('<td class="opt">python:<wbr>socketserver</td><td class="carried">'
+            'ipv4, no SO_REUSEADDR, no SO_REUSEPORT, close_on_exec</td>'
+            '<td class="o c-bad" title="refused in FIN_WAIT_2: EADDRINUSE, '
+            'TIME_WAIT: EADDRINUSE">no</td>') in main
+    assert ('<td class="o c-not-measured" title="its runtime cannot '
+            '&#39;accept&#39; at 0.0.0.0, which ESTABLISHED needs">–</td>'
+            ) in main
+    assert ('<td class="why" colspan="4">not measured: runtime java: no '
+            'Windows build of it here') in main
+    (linux_card,) = re.findall(r'<section class="card" id="card-linux">.*?'
+                               r'</section>', main, re.DOTALL)
+    # Names may break after a colon on a phone.
+    assert ("Unsafe runtime defaults: python:socketserver, "
+            "perl:IO::Socket::IP (no SO_REUSEADDR, measured)") in \
+        linux_card.replace("<wbr>", "")
+
+
+def test_option_pairs_leave_runtime_listeners_to_their_table(capsys):
+    assert "Option pairs: not measured here." in \
+        platform_text(capsys, RUNTIMES_LINUX)
+
+
+def test_a_second_listener_got_in_only_where_it_listens(capsys):
+    # Node's bind succeeds beside a live Node listener, its listen() not
+    # (libuv defers EADDRINUSE to listen): bound, but no hijack.
+    out = platform_text(capsys, RUNTIMES_LINUX)
+    assert ("Got in: same user 0 of 24, other user 0 of 24 option pairs; "
+            "the rest: bind() or listen() refused") in out
+    assert [(r["user"], r["listener option"], r["listen"])
+            for r in text_rows(out, "Hijack at 0.0.0.0/0.0.0.0")] == [
+        ("same", "node:net.createServer", "INUSE"),
+        ("other", "node:net.createServer", "INUSE")]
+
 # ---------------------------------------------------------------- size
 
 def big_file(directory):
-    """A platform as large as a real run: every endpoint pair, option pair,
-    user and TCP state (~25,000 cells)."""
-    options = [row["name"] for row in vocabulary.rows("options")
-               if row["via"] != "runtime"]
+    """A platform as large as a real run: every endpoint pair, pair of
+    socket options, user and TCP state; and each runtime's listener, as a
+    run probes it, under every probe option and its own at each endpoint
+    and over 0.0.0.0 at 127.0.0.1, carrying what Go's does."""
+    runtime = [o["name"] for o in vocabulary.rows("options")
+               if o["via"] == "runtime"]
+    options = [o for o in vocabulary.names("options") if o not in runtime]
     states = ("LISTEN", "ESTABLISHED", "ESTABLISHED_NO_LISTENER",
               "FIN_WAIT_2", "TIME_WAIT", "CLOSE_WAIT", "LAST_ACK")
     endpoints = vocabulary.names("endpoints")[:6]
+    pairs = list(itertools.product(options, options)) + [
+        (lo, po) for lo in runtime for po in options + [lo]]
+    carried = {"family": "ipv6", "SO_REUSEADDR": True, "SO_REUSEPORT": False,
+               "IPV6_V6ONLY": False, "close_on_exec": True}
     cells = [{"scenario": "bind", "proto": "tcp", "family": "ipv4",
               "listener_endpoint": listener, "probe_endpoint": probe,
               "listener_addr": "wildcard", "probe_addr": "wildcard",
               "v6only": None, "listener_option": lo, "probe_option": po,
               "probe_user": user, "state": state, "witnessed_state": state,
               "outcome": "ok" if lo == po else "EADDRINUSE",
-              "os_error": None if lo == po else 98}
+              "os_error": None if lo == po else 98,
+              **({"listener_socket": carried} if lo in runtime else {})}
              for listener, probe in itertools.product(endpoints, endpoints)
-             for lo, po in itertools.product(options, options)
+             for lo, po in pairs
+             if lo not in runtime or listener == probe
+             or (listener, probe) == ("0.0.0.0", "127.0.0.1")
              for user in ("same", "other") for state in states]
     document = json.loads(LINUX.read_text())
     document["cells"] = cells
     path = directory / "big.json"
     path.write_text(json.dumps(document))
-    return path
+    return path, len(cells)
 
 
 def test_a_real_sized_file_reports_quickly_and_fits_a_terminal(capsys,
                                                                tmp_path):
+    path, count = big_file(tmp_path)
     started = time.monotonic()
-    out = platform_text(capsys, big_file(tmp_path), BLOG_FC6)
+    out = platform_text(capsys, path, BLOG_FC6)
     elapsed = time.monotonic() - started
-    assert out.splitlines()[-1].startswith("24696 cells: ")
+    assert count > 30_000
+    assert out.splitlines()[-1].startswith(f"{count} cells: ")
     assert elapsed < 5, f"--platform took {elapsed:.1f} s"
     # Within 100 columns, but the first line, which names the OS as the
     # file does.

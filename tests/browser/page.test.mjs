@@ -1,8 +1,8 @@
 // The report's page in a real browser: Debian's chromium, driven by
 // playwright-core. The answer cards must be on the first screen on a
 // desktop (1400x900) and on a phone (390x844), nothing of them may run
-// off the side, the blog's table must fit a phone's width, and the page
-// may log no error.
+// off the side, the blog's table and the runtime table must fit a phone's
+// width, and the page may log no error.
 //
 //   node tests/browser/page.test.mjs PAGE.html CHROMIUM [SCREENSHOT_DIR]
 //
@@ -84,6 +84,9 @@ for (const viewport of VIEWPORTS) {
     assert.deepEqual(await page.evaluate(OVERFLOW, ".cards"), [], "the cards overflow");
     assert.deepEqual(await page.evaluate(OVERFLOW, "table.main"), [],
       "the blog's table does not fit the width");
+    // The runtime table, where the results have runtime listeners.
+    assert.deepEqual(await page.evaluate(OVERFLOW, "table.runtimes"), [],
+      "the runtime table does not fit the width");
     const scroll = await page.evaluate(() =>
       document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(scroll <= 0, `the page scrolls sideways by ${scroll} px`);
