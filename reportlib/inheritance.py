@@ -46,9 +46,10 @@ class Inheritance:
 
 def restart_cells(result):
     """(key, cell) of the restarts: the probe binds with the listener's
-    option, as the same user, where the inherit scenario runs."""
+    option, as the same user, where the inherit scenario runs. A runtime's
+    own listener is the runtime table's."""
     return [(key, cell) for key, cell in result.cells.items()
-            if cell["scenario"] == "inherit"
+            if cell["scenario"] == "inherit" and not views.runtime_listener(cell)
             and cell["listener_option"] == cell["probe_option"]
             and cell["probe_user"] == "same"
             and address_of(cell) == views.DIGEST_ADDRESS]

@@ -243,12 +243,12 @@ def inheritance_section(result, references):
                                              rows), ""] + notes)
 
 
-HIJACK_HEADERS = ["user", "listener option", "probe option", "listen",
-                  "connections", "reached"]
+HIJACK_HEADERS = ["user", "over", "listener option", "probe option",
+                  "listen", "connections", "reached"]
 
 
 def hijack_rows(successes):
-    return [[c["probe_user"], c["listener_option"], c["probe_option"],
+    return [[c["probe_user"], c["state"], c["listener_option"], c["probe_option"],
              short_outcome(c["listen_outcome"] or NOT_MEASURED),
              str(c["connections"]) if c["connections"] is not None
              else NOT_MEASURED,
@@ -264,9 +264,10 @@ def got_in_line(digest):
     counts = ", ".join(f"{user} user {got_in.count(user)} of "
                        f"{digest.measured[user]}"
                        for user in ("same", "other"))
+    counts += " cells (an option pair over LISTEN or BOUND)"
     refused = "bind() refused" if all(map(took_over, digest.successes)) \
         else "bind() or listen() refused"
-    return f"Got in: {counts} option pairs; the rest: {refused}"
+    return f"Got in: {counts}; the rest: {refused}"
 
 
 def hijack_section(result):
@@ -274,8 +275,9 @@ def hijack_section(result):
     if not digest.measured:
         return f"Hijack at {views.DIGEST_ADDRESS}: not measured here."
     title = (f"Hijack at {views.DIGEST_ADDRESS}: a second process binds and "
-             "listens over a live listener")
-    text = f"{title}\n{got_in_line(digest)}"
+             "listens over a live listener (LISTEN) or a socket bound and "
+             "not yet listening (BOUND)")
+    text = f"{fill(title)}\n{fill(got_in_line(digest))}"
     if digest.successes:
         rows = hijack_rows(digest.successes)
         text += "\n\n" + text_table(HIJACK_HEADERS, rows)

@@ -338,14 +338,23 @@ class HijackDigest:
     measured: Counter  # probe_user -> option pairs that ran
 
 
-DIGEST_ORDER = ("probe_user",) + OPTION_FIELDS
+DIGEST_ORDER = ("probe_user", "state") + OPTION_FIELDS
+
+
+def runtime_listener(cell):
+    """A runtime's own listener: its answers are the runtime table's."""
+    return vocabulary.row("options", cell["listener_option"])["via"] == \
+        "runtime"
 
 
 def hijack_digest(result):
-    """The hijack scenario at DIGEST_ADDRESS: who got a second listener."""
+    """The hijack scenario at DIGEST_ADDRESS: who got a second listener,
+    over a listener (LISTEN) or a bound socket (BOUND), among the
+    harness's options (runtimes: the runtime table)."""
     cells = [c for c in result.cells.values() if c["scenario"] == "hijack"
              and address_of(c) == DIGEST_ADDRESS
-             and c["outcome"] not in NOT_EVIDENCE]
+             and c["outcome"] not in NOT_EVIDENCE
+             and not runtime_listener(c)]
     cells.sort(key=lambda c: values_rank(DIGEST_ORDER,
                                          field_values(c, DIGEST_ORDER)))
     return HijackDigest(

@@ -460,10 +460,11 @@ def test_platform_view_reads_only_the_references_among_files(capsys):
 
 def test_platform_view_digests_the_hijack_scenario(capsys):
     out = platform_text(capsys, LINUX)
-    assert ("Got in: same user 1 of 4, other user 0 of 4 option pairs; "
-            "the rest: bind() refused") in out
+    assert ("Got in: same user 1 of 4, other user 0 of 4 cells (an option "
+            "pair over LISTEN or BOUND); the rest: bind() refused") in \
+        " ".join(out.split())
     assert text_rows(out, "Hijack at 0.0.0.0/0.0.0.0") == [{
-        "user": "same", "listener option": "SO_REUSEPORT",
+        "user": "same", "over": "LISTEN", "listener option": "SO_REUSEPORT",
         "probe option": "SO_REUSEPORT", "listen": "ok",
         "connections": "32", "reached": "both"}]
 
@@ -1811,16 +1812,30 @@ def test_option_pairs_leave_runtime_listeners_to_their_table(capsys):
         platform_text(capsys, RUNTIMES_LINUX)
 
 
-def test_a_second_listener_got_in_only_where_it_listens(capsys):
-    # Node's bind succeeds beside a live Node listener, its listen() not
-    # (libuv defers EADDRINUSE to listen): bound, but no hijack.
-    out = platform_text(capsys, RUNTIMES_LINUX)
-    assert ("Got in: same user 0 of 24, other user 0 of 24 option pairs; "
-            "the rest: bind() or listen() refused") in out
+def test_a_second_listener_got_in_only_where_it_listens(capsys, tmp_path):
+    # A second bind that worked, and its listen() refused (listen() checks
+    # the port again): bound, but no hijack.
+    def listen_refused(document):
+        [cell] = cells_where(document, scenario="hijack", state="LISTEN",
+                             listener_option="SO_REUSEPORT",
+                             probe_option="SO_REUSEPORT", probe_user="same",
+                             listener_endpoint="0.0.0.0",
+                             probe_endpoint="0.0.0.0")
+        cell.update(listen_outcome="EADDRINUSE", connections=None,
+                    reached=None)
+    out = platform_text(capsys, copy_with(tmp_path, LINUX, "l.json",
+                                          listen_refused))
+    assert ("Got in: same user 0 of 4, other user 0 of 4 cells (an option "
+            "pair over LISTEN or BOUND); the rest: bind() or listen() "
+            "refused") in " ".join(out.split())
     assert [(r["user"], r["listener option"], r["listen"])
             for r in text_rows(out, "Hijack at 0.0.0.0/0.0.0.0")] == [
-        ("same", "node:net.createServer", "INUSE"),
-        ("other", "node:net.createServer", "INUSE")]
+        ("same", "SO_REUSEPORT", "INUSE")]
+
+
+def test_the_hijack_digest_leaves_runtime_listeners_to_their_table(capsys):
+    assert "Hijack at 0.0.0.0/0.0.0.0: not measured here." in \
+        platform_text(capsys, RUNTIMES_LINUX)
 
 # ---------------------------------------------------------------- size
 
