@@ -172,14 +172,17 @@ def blog_key(option, state):
         "listener_option": option, "probe_option": option, "state": state})
 
 
-def blog_entry(key, readers, everyone):
-    """From the first reader with evidence (else the first with the cell),
-    marked with every other source whose evidence differs."""
+def blog_entry(key, readers, everyone, unsupported_shown):
+    """From the first reader with evidence, marked with every other source
+    whose evidence differs. Where none has evidence: the first reader's
+    cell when unsupported_shown (one file's own table says what it could
+    not measure), else nothing (an unsupported cell is no answer)."""
     having = [r for r in readers if key in r.cells]
-    if not having:
-        return None
     shown = next((r for r in having
-                  if r.cells[key]["outcome"] not in NOT_EVIDENCE), having[0])
+                  if r.cells[key]["outcome"] not in NOT_EVIDENCE),
+                 having[0] if having and unsupported_shown else None)
+    if shown is None:
+        return None
     cell = shown.cells[key]
     others = tuple((r, r.cells[key]["outcome"]) for r in everyone
                    if r is not shown and key in r.cells
@@ -190,7 +193,7 @@ def blog_entry(key, readers, everyone):
     return BlogEntry(cell, shown, others)
 
 
-def blog_table(row_groups):
+def blog_table(row_groups, unsupported_shown=False):
     """row_groups: (family, label, readers, everyone): per main option of
     the family, one row from readers (strongest first), marked against
     everyone. An emulator's own tests never give a value, they only
@@ -202,7 +205,8 @@ def blog_table(row_groups):
         for option in main_options(family):
             entries = {state: entry for state in BLOG_STATES
                        for entry in [blog_entry(blog_key(option, state),
-                                                readers, everyone)]
+                                                readers, everyone,
+                                                unsupported_shown)]
                        if entry}
             if entries:
                 rows.append(BlogRow(family, option, label, entries))
@@ -226,7 +230,7 @@ def platform_table(target, references):
     groups = [(target.family, target.name, [target], [target] + mine)]
     if mine:
         groups.append((target.family, "references", mine, [target] + mine))
-    table = blog_table(groups)
+    table = blog_table(groups, unsupported_shown=True)
     # An option's rows together: the file's, then the references'.
     order = main_options(target.family)
     rows = sorted(table.rows, key=lambda r: order.index(r.option))

@@ -152,7 +152,16 @@ static void state_row(FILE *out, const struct bm_table *t, int i) {
   bm_json_field(out, "question",
                 bm_table_name(&bm_question_table, row->question));
   bm_json_field(out, "summary", row->summary);
-  fputc('}', out);
+  /* The witnessed states that show it: its own name, or its list. */
+  fputs(", \"shown_by\": [", out);
+  if (!row->shown_by)
+    bm_json_string(out, row->name);
+  for (const char *const *s = row->shown_by; s && *s; s++) {
+    if (s != row->shown_by)
+      fputs(", ", out);
+    bm_json_string(out, *s);
+  }
+  fputs("]}", out);
 }
 
 static void put_kind(FILE *out, const struct bm_sequence_kind *k) {
