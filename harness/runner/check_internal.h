@@ -107,6 +107,7 @@ struct bm_check_server {
   /* The last lines of its stderr, a ring; `partial` the line being read. */
   char tail[BM_CHECK_TAIL_LINES][BM_CHECK_LINE];
   int tail_next, tail_count;
+  int stderr_ended; /* its end of file was read */
   char partial[BM_CHECK_LINE];
   size_t partial_len;
 };

@@ -8,9 +8,14 @@
 #include <signal.h>
 #include <string.h>
 
+/* uv_stop: uv_run(UV_RUN_ONCE) runs the timers that are due before it
+ * polls, and polls without a timeout when none is left (libuv 1.44,
+ * src/unix/core.c): a wait whose timer fired there would block until some
+ * other event came. With the loop stopped, the poll returns at once. */
 static void on_timer(uv_timer_t *timer) {
   struct bm_check_loop *l = timer->data;
   l->timer_fired = 1;
+  uv_stop(timer->loop);
 }
 
 static void on_signal(uv_signal_t *handle, int signum) {
@@ -76,6 +81,7 @@ uint64_t bm_check_now(struct bm_check_loop *l) {
 int bm_check_wait(struct bm_check_loop *l, int (*done)(void *), void *arg,
                   uint64_t ms) {
   l->timer_fired = 0;
+  uv_update_time(&l->loop); /* the deadline counts from now */
   uv_timer_start(&l->timer, on_timer, ms, 0);
   int result;
   for (;;) {

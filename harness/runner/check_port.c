@@ -146,6 +146,10 @@ static int listening_elsewhere(struct bm_check_server *s, int port) {
   return 0;
 }
 
+static int stderr_ended(void *arg) {
+  return ((struct bm_check_server *)arg)->stderr_ended;
+}
+
 /* A server that exited first may have left a process listening on its
  * port (it forked into the background): that process, or 0. */
 static uv_pid_t left_listening(int port) {
@@ -192,9 +196,9 @@ int bm_check_await_listen(struct bm_check_loop *l, struct bm_check_server *s,
   out->exit_status = s->exit_status;
   out->exit_signal = s->exit_signal;
   if (s->exited) {
-    /* Its stderr may still be on its way: what it wrote before it
-     * exited, unless a child it left keeps the pipe open. */
-    bm_check_wait(l, NULL, NULL, 20);
+    /* Its last words may still be in the pipe: read to its end, unless a
+     * child it left keeps the pipe open. */
+    bm_check_wait(l, stderr_ended, s, 1000);
     out->ms = s->exited_ms - s->started_ms;
   }
   const char *lines[BM_CHECK_TAIL_LINES];

@@ -48,6 +48,7 @@ static void on_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf) {
 static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
   struct bm_check_server *s = stream->data;
   if (nread < 0) {
+    s->stderr_ended = 1;
     if (s->partial_len > 0)
       keep_line(s);
     uv_close((uv_handle_t *)stream, on_closed);
