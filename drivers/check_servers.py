@@ -7,6 +7,8 @@ way the check must name. Run with Debian's /usr/bin/python3:
     check_servers.py share PORT      SO_REUSEPORT on its listener: a
                                      process of the same user can listen
                                      beside it and take its connections
+    check_servers.py stubborn PORT   SO_REUSEADDR, and ignores SIGTERM: a
+                                     supervisor has to send SIGKILL
     check_servers.py silent PORT     runs, never listens
     check_servers.py exit PORT       says why on stderr and exits 3
     check_servers.py elsewhere PORT  listens, on a port of its own choosing
@@ -17,6 +19,7 @@ The listening ones accept and keep every connection until they are
 stopped, as a server with idle keep-alive clients does.
 """
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -71,6 +74,9 @@ def main(mode, *args):
         leak(port)
     elif mode == "share":
         serve(listener(port, socket.SO_REUSEPORT))
+    elif mode == "stubborn":
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        serve(listener(port, socket.SO_REUSEADDR))
     elif mode == "silent":
         while True:
             time.sleep(60)

@@ -27,10 +27,15 @@ SERVERS = {
     "http.server": [PYTHON, "-m", "http.server", "{port}"],
     "http.server-127.0.0.1": [PYTHON, "-m", "http.server", "--bind",
                               "127.0.0.1", "{port}"],
+    "http.server-[::]": [PYTHON, "-m", "http.server", "--bind", "::",
+                         "{port}"],
     "nginx": [PYTHON, SERVERS_PY, "nginx", "{dir}", "{port}"],
     "leak": [PYTHON, SERVERS_PY, "leak", "{port}"],
     "share": [PYTHON, SERVERS_PY, "share", "{port}"],
+    "stubborn": [PYTHON, SERVERS_PY, "stubborn", "{port}"],
 }
+# The grace period before SIGKILL, short: stubborn waits all of it.
+GRACE_MS = "500"
 
 # What each server must come out as on Linux, and why.
 VERDICTS = [
@@ -38,8 +43,11 @@ VERDICTS = [
     # allow_reuse_address; nginx's listen), which on Linux binds over
     # FIN_WAIT_2 and TIME_WAIT, never over a live listener; neither sets
     # SO_REUSEPORT or passes its listener on.
+    # stubborn sets SO_REUSEADDR too, and SIGKILL closes its sockets as
+    # its own exit would.
     *[(server, verdict, True)
-      for server in ("http.server", "http.server-127.0.0.1", "nginx")
+      for server in ("http.server", "http.server-127.0.0.1",
+                     "http.server-[::]", "nginx", "stubborn")
       for verdict in ("restart-safe", "hijack-safe (other user)",
                       "hijack-safe (same user)", "inherit-safe")],
     # No SO_REUSEADDR, and a child that keeps the listener after the
@@ -98,7 +106,8 @@ def checked(tmp_path_factory):
         if server not in cache:
             folder = tmp_path_factory.mktemp(server)
             out = folder / "check.json"
-            status, _, err = check(["--json", str(out), "--",
+            status, _, err = check(["--json", str(out), "--grace-ms",
+                                    GRACE_MS, "--",
                                     *command_of(server, folder)])
             assert status in (0, 4), f"{server}: exit {status}: {err}"
             cache[server] = status, json.loads(out.read_text())
@@ -140,6 +149,36 @@ def test_state_the_port_held(checked, row):
                 if c["scenario"] == "check-restart" and c["order"] == order)
     assert cell["accepted"] is True
     assert cell["witnessed_state"] == state
+
+
+STOPS = [
+    # (server, what the stop sent last, escalated, exit status, signal)
+    ("http.server", "SIGTERM", False, None, 15),  # Python's default action
+    ("nginx", "SIGTERM", False, 0, None),  # nginx's fast shutdown
+    ("stubborn", "SIGKILL", True, None, 9),  # SIGTERM ignored
+]
+
+
+@only_linux
+@pytest.mark.parametrize("row", STOPS, ids=[r[0] for r in STOPS])
+def test_stopped_as_a_supervisor_does(checked, row):
+    server, sent, escalated, status, signal_number = row
+    _, result = checked(server)
+    for cell in result["check"]["cells"]:
+        if cell["scenario"] == "check-restart":
+            stop = cell["stop"]
+            assert (stop["sent"], stop["escalated"], stop["exit_status"],
+                    stop["exit_signal"]) == (sent, escalated, status,
+                                             signal_number)
+            if escalated:
+                assert stop["ms"] >= int(GRACE_MS)
+
+
+@only_linux
+def test_dual_stack_listener_is_named_by_its_v6only(checked):
+    _, result = checked("http.server-[::]")
+    [listener] = result["check"]["listeners"]
+    assert (listener["endpoint"], listener["v6only"]) == ("[::]dual", False)
 
 
 @only_linux
