@@ -4,6 +4,7 @@
                  [--options L] [--states L] [--fresh]
     ./matrix test
     ./matrix bench [--rounds N] [--wine]
+    ./matrix check [FLAGS] -- CMD ARGS...   (drivers/check.py)
 
 run: measures this machine (--wine: the Windows build under Wine), prints
 the answer for this OS first, then its tables. A whole run writes
@@ -25,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import check  # noqa: E402
 import harness  # noqa: E402
 import scenarios  # noqa: E402
 import vocabulary  # noqa: E402
@@ -74,6 +76,7 @@ def parse_args(argv):
     bench.add_argument("--rounds", type=int, default=3)
     bench.add_argument("--wine", action="store_true",
                        help="the Windows build under Wine")
+    check.add_parser(sub)
     return parser.parse_args(argv)
 
 
@@ -192,7 +195,8 @@ def command_bench(args):
     return status
 
 
-COMMANDS = {"run": command_run, "test": command_test, "bench": command_bench}
+COMMANDS = {"run": command_run, "test": command_test, "bench": command_bench,
+            "check": lambda args: check.command(args, ensure_build)}
 
 
 def main(argv):

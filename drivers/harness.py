@@ -43,16 +43,16 @@ def wrapper():
             if w]
 
 
-def run(args, timeout=3600, live_stderr=False):
+def run(args, timeout=3600, live_stderr=False, live_stdout=False):
     """Runs `bindmatrix ARGS`; returns (exit status, stdout, stderr).
     live_stderr: the harness's stderr (its progress line) goes straight to
-    ours, and "" is returned for it."""
+    ours, and "" is returned for it; live_stdout: the same for stdout."""
     exe = harness_path()
     if not exe.exists():
         raise HarnessError(f"{exe} is not built (run ./matrix test or "
                            "meson compile -C build)")
     proc = subprocess.Popen([*wrapper(), str(exe), *args],
-                            stdout=subprocess.PIPE,
+                            stdout=None if live_stdout else subprocess.PIPE,
                             stderr=None if live_stderr else subprocess.PIPE,
                             text=True)
     previous = signal.signal(signal.SIGTERM,
@@ -65,7 +65,7 @@ def run(args, timeout=3600, live_stderr=False):
         raise
     finally:
         signal.signal(signal.SIGTERM, previous)
-    return proc.returncode, out, err or ""
+    return proc.returncode, out or "", err or ""
 
 
 def describe_exit(status, err):

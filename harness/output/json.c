@@ -87,7 +87,14 @@ static const char *outcome_name(const struct bm_cell *c) {
   }
 }
 
-static void put_hijack_fields(FILE *out, const struct bm_cell *c) {
+void bm_json_outcome(FILE *out, const struct bm_cell *c) {
+  bm_json_field(out, "outcome", outcome_name(c));
+  put_error_number(out, "os_error",
+                   c->status == BM_CELL_MEASURED ? c->outcome.os_error
+                                                 : BM_NO_OS_ERROR);
+}
+
+void bm_json_hijack_fields(FILE *out, const struct bm_cell *c) {
   bm_json_field(out, "listen_outcome",
                 c->listened ? bm_error_name(c->listen_outcome.code) : NULL);
   bm_json_field(out, "reached", c->reached);
@@ -122,12 +129,9 @@ static void put_cell(FILE *out, const struct bm_cell *c) {
   fputs("    ", out);
   bm_json_key(out, k);
   bm_json_field(out, "witnessed_state", c->witnessed);
-  bm_json_field(out, "outcome", outcome_name(c));
-  put_error_number(out, "os_error",
-                   c->status == BM_CELL_MEASURED ? c->outcome.os_error
-                                                 : BM_NO_OS_ERROR);
+  bm_json_outcome(out, c);
   if (k->scenario->second_listens)
-    put_hijack_fields(out, c);
+    bm_json_hijack_fields(out, c);
   if (k->scenario->inherits) {
     put_inherit_key(out, k);
     put_bool(out, "child_holds_listener", c->child_holds_listener);
@@ -167,14 +171,18 @@ static void put_run(FILE *out, const struct bm_run_info *run) {
           run->stats.seconds);
 }
 
-void bm_json_result(FILE *out, const struct bm_cell *cells, int count,
-                    const struct bm_run_info *run) {
+void bm_json_result_head(FILE *out) {
   fputs("{\n  \"schema\": 1,\n", out);
   put_platform(out);
   fputs("  \"harness\": {\"version\": ", out);
   bm_json_string(out, BM_VERSION);
   bm_json_field(out, "libuv", uv_version_string());
   fputs("},\n", out);
+}
+
+void bm_json_result(FILE *out, const struct bm_cell *cells, int count,
+                    const struct bm_run_info *run) {
+  bm_json_result_head(out);
   put_run(out, run);
   fputs("  \"cells\": [\n", out);
   for (int i = 0; i < count; i++) {

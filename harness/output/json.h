@@ -23,6 +23,15 @@ struct bm_run_info {
   struct bm_run_stats stats;
 };
 
+/* A cell's "outcome" and "os_error" fields; a hijack cell's
+ * "listen_outcome", "reached" and "connections". */
+void bm_json_outcome(FILE *out, const struct bm_cell *c);
+void bm_json_hijack_fields(FILE *out, const struct bm_cell *c);
+
+/* A result file's opening: `{`, schema, platform and harness, each line
+ * ending with a comma. */
+void bm_json_result_head(FILE *out);
+
 void bm_json_result(FILE *out, const struct bm_cell *cells, int count,
                     const struct bm_run_info *run);
 

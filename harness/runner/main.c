@@ -7,6 +7,7 @@
  *   bindmatrix plan   [SELECTION]      the cells a run measures, a line each
  *   bindmatrix bench  [SELECTION] [--rounds N] [--jobs N]
  *   bindmatrix list   [--json]         every name it knows
+ *   bindmatrix check  [flags] -- CMD   a user's own server (runner/check.h)
  *
  * SELECTION: --filter EXPR (FIELD=VALUE[,VALUE] terms, see
  * runner/selection.h) and the list flags that are terms too: --scenarios,
@@ -20,6 +21,7 @@
 #include "output/json.h"
 #include "output/outfile.h"
 #include "runner/bench.h"
+#include "runner/check.h"
 #include "runner/run.h"
 
 #include <stdio.h>
@@ -245,7 +247,8 @@ static const char usage_text[] =
     "    --probe-options L, --users L, --states L, --cloexec L, --spawns L\n"
     "  matrix: --out FILE --jobs N --timeout-ms N --start-timeout-ms N\n"
     "    --fresh --quiet --verbose\n"
-    "  bench: --rounds N --jobs N;  list: --json\n";
+    "  bench: --rounds N --jobs N;  list: --json\n"
+    "  check [--port-arg T] [--env NAME] [--json FILE] -- CMD ARGS...\n";
 
 int main(int argc, char **argv) {
   const char *command = argc > 1 ? argv[1] : "";
@@ -257,12 +260,14 @@ int main(int argc, char **argv) {
     fputs(usage_text, stdout);
     return 0;
   }
+  if (strcmp(command, "check") == 0)
+    return bm_check_main(argc, argv);
   int is_list = strcmp(command, "list") == 0;
   if (!is_list && strcmp(command, "matrix") != 0 &&
       strcmp(command, "plan") != 0 && strcmp(command, "bench") != 0) {
     fprintf(stderr,
             "bindmatrix: unknown command '%s' (use: matrix, plan, bench, "
-            "list; --help)\n",
+            "list, check; --help)\n",
             command);
     return 2;
   }

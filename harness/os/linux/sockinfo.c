@@ -5,12 +5,11 @@
  * descriptor's own close-on-exec flag (a duplicate has a flag of its own). */
 #include "os/sockinfo.h"
 
+#include "os/linux/diag.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/inet_diag.h>
-#include <linux/netlink.h>
-#include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h> /* TCP_LISTEN */
 #include <stdio.h>
@@ -28,29 +27,21 @@ struct inodes {
   int count;
 };
 
-struct dump_request {
-  struct nlmsghdr nlh;
-  struct inet_diag_req_v2 req;
+struct collecting {
+  int port, family;
+  struct inodes *found;
 };
 
-/* Adds the sockets of one reply buffer on `port`; 1 at the dump's end. */
-static int collect(const char *buf, ssize_t len, int port, int family,
-                   struct inodes *found, int *err) {
-  for (const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
-       NLMSG_OK(h, (unsigned)len); h = NLMSG_NEXT(h, len)) {
-    if (h->nlmsg_type == NLMSG_DONE)
-      return 1;
-    if (h->nlmsg_type == NLMSG_ERROR) {
-      *err = -((const struct nlmsgerr *)NLMSG_DATA(h))->error;
-      return 1;
-    }
-    const struct inet_diag_msg *msg = NLMSG_DATA(h);
-    if (ntohs(msg->id.idiag_sport) == port && found->count < MAX_INODES) {
-      found->inode[found->count] = msg->idiag_inode;
-      found->family[found->count++] = family;
-    }
+/* A socket of the dump, kept when it is on the port. */
+static void collect(const struct nlmsghdr *h, const struct inet_diag_msg *msg,
+                    void *ctx) {
+  (void)h;
+  struct collecting *c = ctx;
+  struct inodes *found = c->found;
+  if (ntohs(msg->id.idiag_sport) == c->port && found->count < MAX_INODES) {
+    found->inode[found->count] = msg->idiag_inode;
+    found->family[found->count++] = c->family;
   }
-  return 0;
 }
 
 /* Every socket on `port` in one family's table (TCP: listening only; the
@@ -58,25 +49,12 @@ static int collect(const char *buf, ssize_t len, int port, int family,
  * kernel). */
 static int dump(int nl, int family, int proto_is_tcp, int port,
                 struct inodes *found) {
-  struct dump_request r;
-  memset(&r, 0, sizeof r);
-  r.nlh.nlmsg_len = sizeof r;
-  r.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-  r.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  r.req.sdiag_family = family == 4 ? AF_INET : AF_INET6;
-  r.req.sdiag_protocol = proto_is_tcp ? IPPROTO_TCP : IPPROTO_UDP;
-  r.req.idiag_states = proto_is_tcp ? 1u << TCP_LISTEN : ~0u;
-  if (send(nl, &r, sizeof r, 0) != (ssize_t)sizeof r)
-    return errno;
-  int err = 0;
-  for (int done = 0; !done;) {
-    long buf[8192 / sizeof(long)]; /* aligned for nlmsghdr */
-    ssize_t n = recv(nl, buf, sizeof buf, 0);
-    if (n < 0)
-      return errno;
-    done = n == 0 || collect((const char *)buf, n, port, family, found, &err);
-  }
-  return err;
+  struct bm_diag_request r;
+  size_t len = bm_diag_dump_request(&r, family == 4 ? AF_INET : AF_INET6,
+                                    proto_is_tcp ? IPPROTO_TCP : IPPROTO_UDP,
+                                    proto_is_tcp ? 1u << TCP_LISTEN : ~0u, 0);
+  struct collecting c = {port, family, found};
+  return bm_diag_ask(nl, &r, len, collect, &c);
 }
 
 static int sockets_on_port(int proto_is_tcp, int port, struct inodes *found) {

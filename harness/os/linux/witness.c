@@ -14,85 +14,41 @@
  * the port says it is bound. */
 #include "os/witness.h"
 
+#include "os/linux/diag.h"
+#include "os/linux/tcp_state.h"
+
 #include <errno.h>
-#include <linux/inet_diag.h>
-#include <linux/netlink.h>
-#include <linux/sock_diag.h>
-#include <netinet/tcp.h> /* TCP_ESTABLISHED..., the kernel's state numbers */
+#include <netinet/tcp.h> /* TCP_LISTEN, TCP_CLOSE */
 #include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 
-/* include/net/tcp_states.h since Linux 6.9 ("tcp: Dump bound-only sockets
- * in inet_diag"); the uapi headers of older systems do not name it. */
-#define BOUND_INACTIVE 13
-
-static int state_from_kernel(int kernel_state, enum bm_sock_state *out) {
-  static const enum bm_sock_state map[] = {
-      [TCP_ESTABLISHED] = BM_TCP_ESTABLISHED,
-      [TCP_SYN_SENT] = BM_TCP_SYN_SENT,
-      [TCP_SYN_RECV] = BM_TCP_SYN_RECV,
-      [TCP_FIN_WAIT1] = BM_TCP_FIN_WAIT_1,
-      [TCP_FIN_WAIT2] = BM_TCP_FIN_WAIT_2,
-      [TCP_TIME_WAIT] = BM_TCP_TIME_WAIT,
-      [TCP_CLOSE_WAIT] = BM_TCP_CLOSE_WAIT,
-      [TCP_LAST_ACK] = BM_TCP_LAST_ACK,
-      [TCP_LISTEN] = BM_TCP_LISTEN,
-      [TCP_CLOSING] = BM_TCP_CLOSING,
-  };
-  if (kernel_state == TCP_CLOSE) {
-    *out = BM_TCP_BOUND; /* in a dump of the port: bound, nothing more */
-    return 0;
-  }
-  if (kernel_state <= 0 || kernel_state >= (int)(sizeof map / sizeof map[0]))
-    return -1;
-  *out = map[kernel_state];
-  return 0;
+static int family_of(const struct bm_endpoint_def *def) {
+  return def->ip == BM_IPV4 ? AF_INET : AF_INET6;
 }
 
-struct request {
-  struct nlmsghdr nlh;
-  struct inet_diag_req_v2 req;
-  struct nlattr filter_attr;
-  struct inet_diag_bc_op filter[2]; /* "source port == P", then P */
-};
-
-static void init_request(const struct bm_witness_query *q, int family,
-                         struct request *r) {
-  memset(r, 0, sizeof *r);
-  r->nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-  r->req.sdiag_family = (unsigned char)family;
-  r->req.sdiag_protocol = q->proto == BM_TCP ? IPPROTO_TCP : IPPROTO_UDP;
+static int protocol_of(const struct bm_witness_query *q) {
+  return q->proto == BM_TCP ? IPPROTO_TCP : IPPROTO_UDP;
 }
 
 /* Sockets with local port `port` (TCP: listening and bound-only ones),
  * filtered in the kernel. */
 static size_t port_request(const struct bm_witness_query *q, int family,
-                           struct request *r) {
-  int port = q->server.port;
-  init_request(q, family, r);
-  r->nlh.nlmsg_len = sizeof *r;
-  r->nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  r->req.idiag_states =
-      q->proto == BM_TCP ? 1u << TCP_LISTEN | 1u << BOUND_INACTIVE : ~0u;
-  r->filter_attr.nla_len = sizeof r->filter_attr + sizeof r->filter;
-  r->filter_attr.nla_type = INET_DIAG_REQ_BYTECODE;
-  /* Jump to the end (accept) on a match, past it (reject) otherwise. */
-  r->filter[0].code = INET_DIAG_BC_S_EQ;
-  r->filter[0].yes = sizeof r->filter;
-  r->filter[0].no = sizeof r->filter + 4;
-  r->filter[1].no = (unsigned short)port;
-  return sizeof *r;
+                           struct bm_diag_request *r) {
+  return bm_diag_dump_request(
+      r, family, protocol_of(q),
+      q->proto == BM_TCP ? 1u << TCP_LISTEN | 1u << BM_LINUX_TCP_BOUND_INACTIVE
+                         : ~0u,
+      q->server.port);
 }
 
 /* The server's end of the connection from the client, any state. */
 static size_t connection_request(const struct bm_witness_query *q,
-                                 struct request *r) {
+                                 struct bm_diag_request *r) {
   struct bm_endpoint to = bm_endpoint_connectable(&q->server);
-  init_request(q, to.def->ip == BM_IPV4 ? AF_INET : AF_INET6, r);
-  size_t len = offsetof(struct request, filter_attr);
+  bm_diag_request_init(r, family_of(to.def), protocol_of(q));
+  size_t len = offsetof(struct bm_diag_request, filter_attr);
   r->nlh.nlmsg_len = (unsigned)len;
-  r->nlh.nlmsg_flags = NLM_F_REQUEST;
   r->req.idiag_states = ~0u;
   r->req.id.idiag_sport = htons((unsigned short)q->server.port);
   r->req.id.idiag_dport = htons((unsigned short)q->peer_port);
@@ -113,57 +69,43 @@ static size_t connection_request(const struct bm_witness_query *q,
   return len;
 }
 
-/* Counts the sockets in one reply buffer; 1 when the answer is complete.
- * An exact lookup that misses answers ENOENT: nothing there, not an error. */
-static int count_replies(const char *buf, ssize_t len, enum bm_proto proto,
-                         unsigned skip_states, struct bm_witness *w, int *err) {
-  for (const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
-       NLMSG_OK(h, (unsigned)len); h = NLMSG_NEXT(h, len)) {
-    if (h->nlmsg_type == NLMSG_DONE)
-      return 1;
-    if (h->nlmsg_type == NLMSG_ERROR) {
-      const struct nlmsgerr *e = NLMSG_DATA(h);
-      *err = e->error == -ENOENT ? 0 : -e->error;
-      return 1;
-    }
-    const struct inet_diag_msg *msg = NLMSG_DATA(h);
-    enum bm_sock_state s;
-    if (proto == BM_UDP)
-      w->count[BM_UDP_BOUND]++;
-    else if (!(skip_states & (1u << msg->idiag_state)) &&
-             state_from_kernel(msg->idiag_state, &s) == 0)
-      w->count[s]++;
-    if (!(h->nlmsg_flags & NLM_F_MULTI))
-      return 1;
-  }
-  return 0;
+struct counting {
+  enum bm_proto proto;
+  unsigned skip_states; /* kernel states not to count */
+  struct bm_witness *w;
+};
+
+static void count_one(const struct nlmsghdr *h, const struct inet_diag_msg *m,
+                      void *ctx) {
+  (void)h;
+  struct counting *c = ctx;
+  enum bm_sock_state s;
+  if (c->proto == BM_UDP)
+    c->w->count[BM_UDP_BOUND]++;
+  else if (!(c->skip_states & (1u << m->idiag_state)) &&
+           bm_linux_tcp_state(m->idiag_state, &s) == 0)
+    c->w->count[s]++;
 }
 
-static int ask(int fd, const struct request *r, size_t len, enum bm_proto proto,
-               unsigned skip_states, struct bm_witness *w) {
-  if (send(fd, r, len, 0) != (ssize_t)len)
-    return errno;
-  int err = 0;
-  for (int done = 0; !done;) {
-    long buf[8192 / sizeof(long)]; /* aligned for nlmsghdr */
-    ssize_t n = recv(fd, buf, sizeof buf, 0);
-    if (n < 0)
-      return errno;
-    done = n == 0 ||
-           count_replies((const char *)buf, n, proto, skip_states, w, &err);
-  }
-  return err;
+/* An exact lookup that misses answers ENOENT: nothing there, not an error
+ * (bm_diag_ask). */
+static int ask(int fd, const struct bm_diag_request *r, size_t len,
+               enum bm_proto proto, unsigned skip_states,
+               struct bm_witness *w) {
+  struct counting c = {proto, skip_states, w};
+  return bm_diag_ask(fd, r, len, count_one, &c);
 }
 
 static int read_one(int fd, const struct bm_witness_query *q,
                     struct bm_witness *w) {
   memset(w, 0, sizeof *w);
-  struct request r;
+  struct bm_diag_request r;
+  /* Its own family's table, or both for a listener whose family its
+   * runtime chose (any_family: Go's 0.0.0.0 is a dual-stack [::]). */
   static const int families[] = {AF_INET, AF_INET6};
-  int own = q->server.def->ip == BM_IPV4 ? AF_INET : AF_INET6;
   int err = 0;
   for (int i = 0; i < 2 && err == 0; i++) {
-    if (families[i] != own && !q->any_family)
+    if (families[i] != family_of(q->server.def) && !q->any_family)
       continue;
     size_t len = port_request(q, families[i], &r);
     err = ask(fd, &r, len, q->proto, 0, w);
