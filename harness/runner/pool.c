@@ -76,7 +76,10 @@ static struct bm_error start_worker(struct bm_pool *pool, enum bm_user user,
   w->child.data = w;
   w->child.on_line = on_pool_line;
   w->child.on_closed = on_worker_closed;
-  char *argv[] = {(char *)pool->role_path, NULL};
+  const char *path = user == BM_USER_OTHER && pool->other_role_path
+                         ? pool->other_role_path
+                         : pool->role_path;
+  char *argv[] = {(char *)path, NULL};
   struct bm_error err =
       bm_child_spawn(pool->loop, &w->child, argv,
                      user == BM_USER_OTHER ? pool->other_user : NULL, pass_fd);

@@ -37,6 +37,7 @@ struct bm_pool_stats {
 struct bm_pool {
   uv_loop_t *loop;
   const char *role_path;
+  const char *other_role_path; /* its copy for other_user (role_copy.h) */
   const struct bm_other_user *other_user;
   int fresh;
   struct bm_worker *workers;

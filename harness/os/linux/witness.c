@@ -11,7 +11,18 @@
  * for the pseudo-state TCP_BOUND_INACTIVE, and reported in TCP_CLOSE (Linux
  * 6.9 and later; older kernels list none, and the harness finds that out
  * before it relies on it). UDP sockets have no state: a dump of those on
- * the port says it is bound. */
+ * the port says it is bound.
+ *
+ * Which kind of socket the connection is: Linux turns a TIME_WAIT, and an
+ * orphaned FIN_WAIT_2 whose last ACK came while its owner was not in the
+ * middle of a call on it, into a time-wait mini-socket with no owner;
+ * otherwise (a race: the ACK came while close() still held the socket) a
+ * FIN_WAIT_2 stays a full socket, owner and all, until its timeout. Both
+ * are FIN_WAIT_2; only the full one has an owner for SO_REUSEPORT's
+ * same-user rule to compare another user's bind with.
+ * sock_diag says which: a mini-socket's entry has timer 3 ("time-wait
+ * timer"), no uid and no inode (net/ipv4/inet_diag.c,
+ * inet_twsk_diag_fill); a full socket's timer is 0, 1, 2 or 4. */
 #include "os/witness.h"
 
 #include <errno.h>
@@ -26,6 +37,8 @@
 /* include/net/tcp_states.h since Linux 6.9 ("tcp: Dump bound-only sockets
  * in inet_diag"); the uapi headers of older systems do not name it. */
 #define BOUND_INACTIVE 13
+/* idiag_timer of a time-wait mini-socket (inet_twsk_diag_fill). */
+#define TIMEWAIT_TIMER 3
 
 static int state_from_kernel(int kernel_state, enum bm_sock_state *out) {
   static const enum bm_sock_state map[] = {
@@ -113,9 +126,14 @@ static size_t connection_request(const struct bm_witness_query *q,
 }
 
 /* Counts the sockets in one reply buffer; 1 when the answer is complete.
- * An exact lookup that misses answers ENOENT: nothing there, not an error. */
+ * An exact lookup that misses answers ENOENT: nothing there, not an error.
+ * `connection`: the lookup of the connection, which falls back to the
+ * listener (or a bound socket) when there is none: those are skipped, the
+ * port's dump has counted them; the connection's kind is noted. */
 static int count_replies(const char *buf, ssize_t len, enum bm_proto proto,
-                         unsigned skip_states, struct bm_witness *w, int *err) {
+                         int connection, struct bm_witness *w, int *err) {
+  const unsigned skip_states =
+      connection ? 1u << TCP_LISTEN | 1u << TCP_CLOSE : 0;
   for (const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
        NLMSG_OK(h, (unsigned)len); h = NLMSG_NEXT(h, len)) {
     if (h->nlmsg_type == NLMSG_DONE)
@@ -130,8 +148,13 @@ static int count_replies(const char *buf, ssize_t len, enum bm_proto proto,
     if (proto == BM_UDP)
       w->count[BM_UDP_BOUND]++;
     else if (!(skip_states & (1u << msg->idiag_state)) &&
-             state_from_kernel(msg->idiag_state, &s) == 0)
+             state_from_kernel(msg->idiag_state, &s) == 0) {
       w->count[s]++;
+      if (connection)
+        w->connection_kind = msg->idiag_timer == TIMEWAIT_TIMER
+                                 ? BM_SOCK_TIMEWAIT
+                                 : BM_SOCK_FULL;
+    }
     if (!(h->nlmsg_flags & NLM_F_MULTI))
       return 1;
   }
@@ -139,7 +162,7 @@ static int count_replies(const char *buf, ssize_t len, enum bm_proto proto,
 }
 
 static int ask(int fd, const struct request *r, size_t len, enum bm_proto proto,
-               unsigned skip_states, struct bm_witness *w) {
+               int connection, struct bm_witness *w) {
   if (send(fd, r, len, 0) != (ssize_t)len)
     return errno;
   int err = 0;
@@ -149,7 +172,7 @@ static int ask(int fd, const struct request *r, size_t len, enum bm_proto proto,
     if (n < 0)
       return errno;
     done = n == 0 ||
-           count_replies((const char *)buf, n, proto, skip_states, w, &err);
+           count_replies((const char *)buf, n, proto, connection, w, &err);
   }
   return err;
 }
@@ -161,10 +184,8 @@ static int read_one(int fd, const struct bm_witness_query *q,
   size_t len = port_request(q, &r);
   int err = ask(fd, &r, len, q->proto, 0, w);
   if (err == 0 && q->proto == BM_TCP && q->peer_port != 0) {
-    /* With no connection the lookup falls back to the listener: skip it,
-     * the dump above has counted it already. */
     len = connection_request(q, &r);
-    err = ask(fd, &r, len, q->proto, 1u << TCP_LISTEN | 1u << TCP_CLOSE, w);
+    err = ask(fd, &r, len, q->proto, 1, w);
   }
   return err;
 }
