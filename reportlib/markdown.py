@@ -4,7 +4,8 @@ of each OS; with --all every platform file's tables. Printed by report.py
 
 from pathlib import Path
 
-from . import answers, card, inheritance, provenance, text, views, winediff
+from . import (answers, card, inheritance, provenance, text, varied, views,
+               winediff)
 from .consequence import question_legend
 from .model import (DIVERGENCE_MARK, NOT_MEASURED, ReportError,
                     family_label, state_question)
@@ -130,6 +131,17 @@ def wine_markdown(files, every=False):
     return "".join(f"{s}\n\n" for s in sections)
 
 
+def varied_markdown(files):
+    """Per file, the cells whose outcome varied over repeated runs."""
+    sections = []
+    for result in files:
+        lines = varied.varied_lines(result)
+        if lines:
+            sections.append(f"{lines[0]}:\n\n"
+                            + "\n".join(f"- {line}" for line in lines[1:]))
+    return "".join(f"{s}\n\n" for s in sections)
+
+
 def sources_markdown(cards):
     """Where each answer comes from, with the cells a suite asserts."""
     lines = []
@@ -222,7 +234,8 @@ def report_markdown(files, every=False):
              "one's option, as the same user. "
              f"{question_legend(table.states)}\n\n"
              f"{blog_markdown(table, named)}\n\n"
-             f"{wine_markdown(files, every)}")
+             f"{wine_markdown(files, every)}"
+             f"{varied_markdown(files)}")
     if every:
         return text_ + everything_markdown(files, cards)
     return text_ + ("Everything else is one step away: `report.py --all` "
