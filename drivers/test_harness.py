@@ -688,3 +688,18 @@ def test_descriptor_exhaustion_exits_3_with_one_line(tmp_path):
     assert "EMFILE" in proc.stderr
     assert any(c["outcome"] == "invalid" and "EMFILE" in c["reason"]
                for c in cells_of(proc.stdout))
+
+
+def test_roles_end_when_the_harness_is_killed_outright():
+    # Workers end with a parent-death signal (Linux, FreeBSD) and at the
+    # end of their input; an inherit cell's child at the end of its input.
+    token, env = with_token()
+    proc = subprocess.Popen(
+        [str(harness.harness_path()), "matrix", "--verbose", "--quiet",
+         "--filter", f"{INHERIT} cloexec=false"], stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, text=True, env=env)
+    wait_until(lambda: "child " in proc.stderr.readline(),
+               "an inherit child runs")
+    proc.kill()
+    proc.wait()
+    wait_until(lambda: processes_with(token) == [], "every role ended")
