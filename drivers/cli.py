@@ -1,7 +1,7 @@
 """The logic behind ./matrix (which installs the system packages first).
 
     ./matrix run [--wine] [--out FILE] [--filter EXPR] [--families L]
-                 [--options L] [--states L] [--fresh]
+                 [--options L] [--states L] [--fresh] [--repeat N]
     ./matrix test
     ./matrix bench [--rounds N] [--wine]
     ./matrix check [FLAGS] -- CMD ARGS...   (drivers/check.py)
@@ -11,15 +11,21 @@ the answer for this OS first, then its tables. A whole run writes
 results/<platform>.json and refreshes the README's table; a run narrowed by
 --filter or a shorthand writes build/results/<platform>.json and touches
 neither, unless --out names a file. A run with cells the harness could not
-measure writes them to build/results/ only and exits 3.
+measure writes them to build/results/ only (never results/, the README or
+--out's file) and exits 3. --repeat N measures every cell N times and
+marks the cells whose outcome varied.
 
 --filter EXPR is the harness's own filter language (FIELD=VALUE[,VALUE]
 terms: `build/harness/bindmatrix list` shows the fields and names);
 --families, --options and --states are short for family=, option= and
 state= terms. Every user error is one line on stderr and exit status 2; an
-interrupted run exits 128+signal with every harness process ended.
+interrupted run (SIGINT, SIGTERM, SIGHUP; during the build too) says so in
+one line and exits 128+signal with every process it started ended.
+$BINDMATRIX_HARNESS names a harness to use as it is (nothing is built).
 """
 import argparse
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -48,6 +54,13 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+def count(text):
+    """A number from 1 up (argparse type)."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a number from 1 up: {text!r}")
+    return int(text)
+
+
 def parse_args(argv):
     parser = Parser(prog="matrix", description="Measure what bind() does on "
                     "this OS, and report it.")
@@ -67,6 +80,9 @@ def parse_args(argv):
     run.add_argument("--fresh", action="store_true",
                      help="a fresh process for every role (slower; to "
                           "compare with the role workers)")
+    run.add_argument("--repeat", type=count, default=1, metavar="N",
+                     help="measure every cell N times and mark those whose "
+                          "outcome varied")
     sub.add_parser("test", help="build, then every test suite (meson test)",
                    description="Build, run the native suites, then the "
                    "Windows build's under Wine (x86_64 Linux).")
@@ -90,13 +106,19 @@ def narrowing(args):
     return " ".join(t for t in terms if t)
 
 
+def build_commands():
+    """Configure when needed (warnings are errors), then build."""
+    setup = [] if (BUILD / "build.ninja").exists() else [
+        ["meson", "setup", str(BUILD), str(scenarios.ROOT), "-Dwerror=true"]]
+    return setup + [["meson", "compile", "-C", str(BUILD)]]
+
+
 def ensure_build():
-    """Configures and builds with Meson when needed (warnings are errors)."""
-    if not (BUILD / "build.ninja").exists():
-        subprocess.run(["meson", "setup", str(BUILD), str(scenarios.ROOT),
-                        "-Dwerror=true"], check=True, stdout=subprocess.DEVNULL)
-    subprocess.run(["meson", "compile", "-C", str(BUILD)], check=True,
-                   stdout=subprocess.DEVNULL)
+    """Builds the harness, unless $BINDMATRIX_HARNESS names one."""
+    if os.environ.get("BINDMATRIX_HARNESS"):
+        return
+    for command in build_commands():
+        harness.build_step(command)
 
 
 def report(*args):
@@ -116,6 +138,8 @@ def chosen_scenarios(expr):
 
 def measure(args, chosen):
     extra = ["--fresh"] if args.fresh else []
+    if args.repeat > 1:
+        extra += ["--repeat", str(args.repeat)]
     if not args.wine:
         return harness.measure(chosen, extra, live_stderr=True)
     reason = wine.unavailable_reason()
@@ -127,10 +151,11 @@ def measure(args, chosen):
 
 
 def destination(args, result, expr, status):
-    """Where the result file goes: --out; else results/ for a whole run
-    that measured every cell; else build/results/."""
+    """Where the result file goes: build/results/ when some cells could
+    not be measured (a broken run replaces no file anyone keeps); else
+    --out; else results/ for a whole run; else build/results/."""
     name = f"{result['platform']['id']}.json"
-    if args.out:
+    if args.out and status == 0:
         return args.out
     if expr or status != 0:
         (BUILD / "results").mkdir(parents=True, exist_ok=True)
@@ -154,9 +179,10 @@ def command_run(args):
         report("--readme", str(README))
     if status != 0:
         invalid = sum(c["outcome"] == "invalid" for c in result["cells"])
+        kept = "results/, the README" + (f" and {args.out}" if args.out
+                                         else "")
         print(f"matrix: {invalid} cells could not be measured (see their "
-              f"reason in {out}); results/ and the README are unchanged",
-              file=sys.stderr)
+              f"reason in {out}); {kept} are unchanged", file=sys.stderr)
     return status
 
 
@@ -199,7 +225,15 @@ COMMANDS = {"run": command_run, "test": command_test, "bench": command_bench,
             "check": lambda args: check.command(args, ensure_build)}
 
 
+def stop(signum, frame):
+    raise harness.Stopped(signum)
+
+
 def main(argv):
+    # SIGTERM and SIGHUP end the driver as Ctrl-C does: whatever runs (the
+    # build, the harness) is stopped and waited for, and one line says so.
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop)
     try:
         args = parse_args(argv)
         return COMMANDS[args.command](args)
@@ -214,9 +248,14 @@ def main(argv):
         print(f"matrix: {' '.join(map(str, e.cmd[:3]))} failed "
               f"(exit {e.returncode})", file=sys.stderr)
         return 1
+    except harness.Stopped as e:
+        if not e.said:  # the harness's own line has told what happened
+            print(f"matrix: {e}; every process it started has ended, "
+                  "nothing written", file=sys.stderr)
+        return e.status
     except KeyboardInterrupt:
-        print("matrix: interrupted; every harness process ended",
-              file=sys.stderr)
+        print("matrix: stopped by SIGINT; every process it started has "
+              "ended, nothing written", file=sys.stderr)
         return 130
 
 

@@ -2,9 +2,16 @@
 cells a run measures) and result files.
 
 Interruption is passed on: Ctrl-C reaches the harness through the terminal's
-process group; a SIGTERM sent to Python alone is forwarded. Either way the
-harness kills and reaps its roles before it exits, and this module waits for
-it, so nothing is left running.
+process group; a signal that stops Python alone (SIGINT, or SIGTERM and
+SIGHUP where the driver turns them into Stopped) is forwarded. Either way
+the harness kills and reaps its roles before it exits, and this module
+waits for it, so nothing is left running. Should Python die outright
+(SIGKILL), the harness ends too: it runs with --end-with-parent (a
+parent-death signal where the OS has one, and the end of its standard
+input, a pipe whose other end only this process holds).
+
+What the harness says on stderr is never dropped: a sanitizer's report
+must not go unseen.
 """
 import json
 import os
@@ -19,6 +26,8 @@ from scenarios import ROOT
 DEFAULT_BUILD = ROOT / "build"
 # bindmatrix's exit status for a run that measured, but not every cell.
 SOME_INVALID = 3
+# The commands that run cells, and end with the driver.
+RUNS_CELLS = ("matrix", "bench")
 
 
 class HarnessError(Exception):
@@ -27,6 +36,30 @@ class HarnessError(Exception):
     def __init__(self, message, status=1):
         super().__init__(message)
         self.status = status
+
+
+class Stopped(Exception):
+    """A signal stopped the driver (and the harness with it). `said`: the
+    harness has told the user so itself, on the stderr they see."""
+
+    def __init__(self, signum, said=False, during=None, passed_as=None):
+        what = f"stopped by {signal_name(signum)}"
+        if during:
+            what += f" during {during}"
+        if passed_as:
+            what += (f" (passed to the harness as {signal_name(passed_as)}, "
+                     "which a Windows program under Wine can catch)")
+        super().__init__(what)
+        self.signum = signum
+        self.said = said
+        self.status = 128 + signum
+
+
+def signal_name(signum):
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
 
 
 def harness_path():
@@ -43,46 +76,118 @@ def wrapper():
             if w]
 
 
+def command_line(args):
+    """The harness's command line: a run of cells ends with the driver."""
+    if args and args[0] in RUNS_CELLS:
+        args = [args[0], "--end-with-parent", *args[1:]]
+    return [*wrapper(), str(harness_path()), *args]
+
+
 def run(args, timeout=3600, live_stderr=False, live_stdout=False):
     """Runs `bindmatrix ARGS`; returns (exit status, stdout, stderr).
     live_stderr: the harness's stderr (its progress line) goes straight to
-    ours, and "" is returned for it; live_stdout: the same for stdout."""
+    ours, and "" is returned for it; live_stdout: the same for stdout. A signal that stops Python on the way
+    is passed on, waited for, and raised as Stopped."""
     exe = harness_path()
     if not exe.exists():
         raise HarnessError(f"{exe} is not built (run ./matrix test or "
                            "meson compile -C build)")
-    proc = subprocess.Popen([*wrapper(), str(exe), *args],
-                            stdout=None if live_stdout else subprocess.PIPE,
-                            stderr=None if live_stderr else subprocess.PIPE,
-                            text=True)
-    previous = signal.signal(signal.SIGTERM,
-                             lambda signum, frame: proc.send_signal(signum))
+    # The harness's input: its end is this process's (--end-with-parent).
+    parent_end, input_end = os.pipe()[::-1]
     try:
-        out, err = proc.communicate(timeout=timeout)
+        proc = subprocess.Popen(command_line(args), stdin=input_end,
+                                stdout=None if live_stdout
+                                else subprocess.PIPE,
+                                stderr=None if live_stderr
+                                else subprocess.PIPE, text=True)
+    finally:
+        os.close(input_end)
+    try:
+        out, err = _wait(proc, timeout, live_stderr)
+    finally:
+        os.close(parent_end)
+    return proc.returncode, out or "", err or ""
+
+
+def _wait(proc, timeout, live_stderr):
+    previous = signal.signal(signal.SIGTERM, _stop)
+    try:
+        return proc.communicate(timeout=timeout)
+    except (KeyboardInterrupt, Stopped) as stop:
+        signum = getattr(stop, "signum", signal.SIGINT)
+        # Under a wrapper (Wine) SIGTERM kills the Windows harness outright,
+        # leaving its roles; Ctrl-C (SIGINT) is what it can catch.
+        forward = signal.SIGINT if wrapper() else signum
+        proc.send_signal(forward)
+        proc.communicate()
+        said = live_stderr and proc.returncode == 128 + signum
+        raise Stopped(signum, said,
+                      passed_as=forward if forward != signum else None) \
+            from None
     except BaseException:
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(signal.SIGTERM)  # it ends its roles, then itself
         proc.communicate()
         raise
     finally:
         signal.signal(signal.SIGTERM, previous)
-    return proc.returncode, out or "", err or ""
 
 
-def describe_exit(status, err):
-    """One line for a harness that failed: its own last words."""
+def _stop(signum, frame):
+    raise Stopped(signum)
+
+
+def build_step(command):
+    """Runs one build command in a process group of its own, so that a
+    signal that stops the driver stops the whole build (ninja and what it
+    runs) and is waited for."""
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        status = proc.wait()
+    except (KeyboardInterrupt, Stopped) as stop:
+        signum = getattr(stop, "signum", signal.SIGINT)
+        os.killpg(proc.pid, signum)
+        proc.wait()
+        raise Stopped(signum, during="the build") from None
+    if status != 0:
+        raise subprocess.CalledProcessError(status, command)
+
+
+def describe_exit(status, err, live=False):
+    """One line for a harness that failed: its own last words, and what
+    became of it when a signal killed it (under Wine a Windows program
+    cannot catch SIGTERM: the signal's name is all there is to say).
+    live: its stderr went straight to the user's."""
     last = err.strip().splitlines()[-1] if err.strip() else ""
     if status < 0:
-        return f"bindmatrix was killed by signal {-status}" + \
-            (f": {last}" if last else "")
+        return (f"bindmatrix was killed by {signal_name(-status)} before it "
+                "finished; nothing written" + (f" ({last})" if last else ""))
+    if live:
+        return f"bindmatrix exited {status} (its reason is above)"
     return last or f"bindmatrix exited {status} and said nothing"
+
+
+def checked(status, err, ok=(0,), live=False):
+    """Shows what the harness said on stderr; raises HarnessError (its
+    last line) unless `status` is one of `ok`."""
+    lines = err.rstrip("\n").splitlines() if err.strip() else []
+    if status in ok:
+        shown = lines
+    else:
+        shown = lines[:-1]  # the last line is the error's message
+    if shown:
+        sys.stderr.write("\n".join(shown) + "\n")
+    if status not in ok:
+        # killed by signal N (status -N): exit as a shell would, 128+N
+        raise HarnessError(describe_exit(status, err, live),
+                           128 - status if status < 0 else status)
 
 
 def plan(filter_expr):
     """The cells the harness would measure for this filter: one dict per
     cell, with its key fields and its test id."""
     status, out, err = run(["plan", "--filter", filter_expr])
-    if status != 0:
-        raise HarnessError(describe_exit(status, err), status)
+    checked(status, err)
     return [json.loads(line) for line in out.splitlines()]
 
 
@@ -91,10 +196,7 @@ def matrix(filter_expr, extra=(), live_stderr=False):
     0, or SOME_INVALID when it measured but some cells are invalid)."""
     status, out, err = run(["matrix", "--filter", filter_expr, *extra],
                            live_stderr=live_stderr)
-    if status not in (0, SOME_INVALID):
-        raise HarnessError(describe_exit(status, err), status)
-    if err.strip() and not live_stderr:
-        sys.stderr.write(err)  # a sanitizer's report must not go unseen
+    checked(status, err, ok=(0, SOME_INVALID), live=live_stderr)
     try:
         return json.loads(out), status
     except json.JSONDecodeError as e:
@@ -104,8 +206,10 @@ def matrix(filter_expr, extra=(), live_stderr=False):
 def _merge_runs(runs):
     """The run blocks of several harness runs as one."""
     merged = dict(runs[0])
-    for key in ("retries", "role_processes", "role_uses", "seconds"):
-        merged[key] = round(sum(r[key] for r in runs), 1)
+    for key in ("retries", "role_processes", "role_uses", "seconds",
+                "varied"):
+        values = [r.get(key) for r in runs]
+        merged[key] = None if None in values else round(sum(values), 1)
     return merged
 
 

@@ -2,9 +2,14 @@
 turned into the harness's filter terms, expectation files (no catch-all),
 and the ./matrix command's errors (each one line, exit status 2, before any
 work)."""
+import json
+import os
 import re
+import shutil
+import signal
 import subprocess
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +17,7 @@ import expectations
 import harness
 import scenarios
 import vocabulary
+from processes import processes_with, programs_with, wait_until, with_token
 
 MATRIX = scenarios.ROOT / "matrix"
 
@@ -211,6 +217,7 @@ def test_every_shipped_expectation_file_loads():
      "cannot write /nonexistent-dir/r.json"),
     (["run", "--out", "/dev/full"], "/dev/full is not a regular file"),
     (["run", "--frobnicate"], "unrecognized arguments: --frobnicate"),
+    (["run", "--repeat", "0"], "not a number from 1 up: '0'"),
 ], ids=lambda v: " ".join(v) if isinstance(v, list) else None)
 def test_matrix_usage_errors_are_one_line_and_exit_2(args, message):
     proc = subprocess.run([str(MATRIX), *args], capture_output=True,
@@ -226,3 +233,147 @@ def test_matrix_help_is_help(args):
                           text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("usage: matrix")
+
+
+# ---- ./matrix: signals, broken runs, what the harness says ----------------------
+
+# The driver with its folders in `root` (build/, results/, README), and its
+# build command replaced by $BM_BUILD_COMMAND when that is set: a real run
+# that touches nothing of this checkout.
+DRIVER = """
+import json, os, sys
+from pathlib import Path
+sys.path[:0] = [sys.argv[1], str(Path(sys.argv[1]).parent)]
+import cli
+root = Path(sys.argv[2])
+cli.BUILD, cli.RESULTS, cli.README = root / "build", root / "results", \\
+    root / "README.md"
+if "BM_BUILD_COMMAND" in os.environ:
+    cli.build_commands = lambda: [json.loads(os.environ["BM_BUILD_COMMAND"])]
+sys.exit(cli.main(sys.argv[3:]))
+"""
+PYTHON = "/usr/bin/python3"
+# The build's harness, whether or not Meson named it.
+REAL_HARNESS = {**os.environ, "BINDMATRIX_HARNESS": str(harness.harness_path())}
+
+
+def driver(root, *args):
+    return [PYTHON, "-c", DRIVER, str(Path(harness.__file__).parent),
+            str(root), *args]
+
+
+def test_sigterm_during_the_build_stops_it_and_says_so(tmp_path):
+    token, env = with_token()
+    env.pop("BINDMATRIX_HARNESS", None)  # so that it builds
+    env["BM_BUILD_COMMAND"] = json.dumps(["sleep", "60"])
+    proc = subprocess.Popen(driver(tmp_path, "run", "--states", "LISTEN"),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env)
+    wait_until(lambda: "sleep" in programs_with(token), "the build runs")
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert err == ("matrix: stopped by SIGTERM during the build; every "
+                   "process it started has ended, nothing written\n")
+    assert processes_with(token) == []
+
+
+def stand_in_harness(tmp_path, role_script):
+    """A copy of the harness whose bm-role is a shell script."""
+    exe = tmp_path / "bin" / "bindmatrix"
+    exe.parent.mkdir()
+    shutil.copy(harness.harness_path(), exe)
+    role = exe.parent / "bm-role"
+    role.write_text(f"#!/bin/sh\n{role_script}\n")
+    role.chmod(0o755)
+    return exe
+
+
+ONE_CELL = "scenario=bind address=0.0.0.0/0.0.0.0 option=default state=LISTEN"
+
+
+def test_a_killed_driver_takes_the_harness_with_it(tmp_path):
+    # The harness waits on a role that never answers; then ./matrix (the
+    # Python driver) is killed outright.
+    exe = stand_in_harness(tmp_path, "exec sleep 60")
+    token, env = with_token()
+    env.update(BINDMATRIX_HARNESS=str(exe), BINDMATRIX_TIMEOUT_MS="60000")
+    proc = subprocess.Popen(driver(tmp_path, "run", "--filter", ONE_CELL),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True, env=env)
+    wait_until(lambda: "sleep" in programs_with(token), "a role runs")
+    proc.kill()
+    wait_until(lambda: processes_with(token) == [], "the harness ended")
+    err = proc.stderr.read()  # the harness's stderr is the driver's
+    assert "the process that started it ended" in err
+    assert err.count("\n") == 1
+
+
+def fake_harness(tmp_path, script):
+    exe = tmp_path / "bindmatrix"
+    exe.write_text(f"#!/bin/sh\n{script}\n")
+    exe.chmod(0o755)
+    return {**os.environ, "BINDMATRIX_HARNESS": str(exe)}
+
+
+def test_a_harness_killed_by_a_signal_is_one_line_naming_it(tmp_path):
+    # As under Wine, where a Windows program cannot catch SIGTERM.
+    env = fake_harness(tmp_path, "kill -TERM $$")
+    proc = subprocess.run(driver(tmp_path, "run", "--states", "LISTEN"),
+                          capture_output=True, text=True, env=env,
+                          timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert proc.stderr == ("matrix: bindmatrix was killed by SIGTERM before "
+                           "it finished; nothing written\n")
+
+
+def test_the_driver_shows_what_the_harness_says_on_stderr(tmp_path, capsys,
+                                                          monkeypatch):
+    plan_line = json.dumps({"scenario": "bind", "id": "x"})
+    env = fake_harness(tmp_path, f"echo 'LeakSanitizer: 1 leak' >&2; "
+                                 f"echo '{plan_line}'")
+    monkeypatch.setenv("BINDMATRIX_HARNESS", env["BINDMATRIX_HARNESS"])
+    assert harness.plan("state=LISTEN") == [json.loads(plan_line)]
+    assert capsys.readouterr().err == "LeakSanitizer: 1 leak\n"
+
+
+def test_a_broken_run_replaces_no_result_file(tmp_path):
+    # Out of descriptors: most cells invalid. Neither --out's file, nor
+    # results/, nor the README is touched; build/results/ has the cells.
+    import resource
+
+    def few_descriptors():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (24, 24))
+
+    keep = tmp_path / "keep.json"
+    keep.write_text("kept")
+    (tmp_path / "README.md").write_text("readme")
+    proc = subprocess.run(
+        driver(tmp_path, "run", "--filter",
+               "scenario=bind proto=tcp address=0.0.0.0/0.0.0.0", "--out",
+               str(keep)), capture_output=True, text=True, timeout=300,
+        env=REAL_HARNESS, preexec_fn=few_descriptors)
+    assert proc.returncode == harness.SOME_INVALID, proc.stderr
+    assert keep.read_text() == "kept"
+    assert (tmp_path / "README.md").read_text() == "readme"
+    assert not (tmp_path / "results").exists()
+    [written] = (tmp_path / "build" / "results").iterdir()
+    cells = json.loads(written.read_text())["cells"]
+    assert any("EMFILE" in c.get("reason", "") for c in cells)
+    # the harness's summary, then the driver's; no traceback
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 2 and "Traceback" not in proc.stderr
+    assert " cells invalid (first: " in lines[0]
+    assert lines[1].startswith("matrix: ") and \
+        f"and {keep} are unchanged" in lines[1]
+
+
+def test_repeat_reaches_the_harness_and_its_count_the_run_block(tmp_path):
+    out = tmp_path / "r.json"
+    proc = subprocess.run(driver(tmp_path, "run", "--filter", ONE_CELL,
+                                 "--repeat", "2", "--out", str(out)),
+                          capture_output=True, text=True, timeout=120,
+                          env=REAL_HARNESS)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(out.read_text())
+    assert (result["run"]["repeat"], result["run"]["varied"]) == (2, 0)

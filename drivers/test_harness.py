@@ -7,14 +7,15 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
 import harness
 import vocabulary
+from processes import processes_with, programs_with, wait_until, with_token
 
 
 def run(*args, env=None, exe=None, timeout=120):
@@ -34,24 +35,6 @@ def outcomes(cells):
                                      c.get("reached"),
                                      c.get("child_holds_listener"))
             for c in cells}
-
-
-def with_token():
-    """An environment whose token marks every process a run starts."""
-    token = str(uuid.uuid4())
-    return token, {**os.environ, "BM_TEST_TOKEN": token}
-
-
-def processes_with(token):
-    """Live processes whose environment carries `token`."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if token.encode() in (entry / "environ").read_bytes():
-                found.append(int(entry.name))
-        except (OSError, ValueError):
-            continue
-    return found
 
 
 def listening_ports():
@@ -421,7 +404,307 @@ def test_interrupted_run_leaves_no_process_and_no_listener(tmp_path, signum,
     proc.send_signal(signum)
     _, err = proc.communicate(timeout=10)
     assert proc.returncode == 128 + signum, first + err
-    assert "interrupted" in err
+    # one line says what happened (after --verbose's lines, if any)
+    last = err.strip().splitlines()[-1]
+    assert signal.Signals(signum).name in last and "nothing written" in last
+    assert err.count("nothing written") == 1
     assert not out.exists() and list(tmp_path.iterdir()) == []
     assert processes_with(token) == []
     assert port not in listening_ports()
+
+
+# A late interruption: with one sequence at a time, the fifth server line
+# means four sequences have ended; ending those again must not crash.
+def test_an_interruption_after_finished_sequences_ends_cleanly(tmp_path):
+    token, env = with_token()
+    proc = subprocess.Popen(
+        [str(harness.harness_path()), "matrix", "--verbose", "--quiet",
+         "--jobs", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, env=env)
+    for _ in range(5):
+        proc.stderr.readline()
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=10)
+    assert proc.returncode == 128 + signal.SIGINT, err
+    assert "interrupted (SIGINT)" in err.strip().splitlines()[-1]
+    assert processes_with(token) == []
+
+
+def test_signals_until_the_harness_ends_never_kill_it_half_way(tmp_path):
+    # The first SIGTERM stops the run; the next ones come while it winds
+    # up, writes nothing and exits: none may kill it before it has (a
+    # signal's default action would leave its temporary file behind).
+    out = tmp_path / "r.json"
+    proc = subprocess.Popen(
+        [str(harness.harness_path()), "matrix", "--verbose", "--quiet",
+         "--jobs", "1", "--out", str(out)], stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    proc.stderr.readline()
+    while proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        time.sleep(0.001)
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert "stopped by SIGTERM" in proc.stderr.read()
+    assert list(tmp_path.iterdir()) == []
+
+
+# ---- the parent's death --------------------------------------------------------
+
+def test_a_harness_ends_when_its_input_a_pipe_ends(tmp_path):
+    # The end of input is the parent's death where the OS has no signal
+    # for it (and backs up the signal where it has one).
+    exe = harness_with_role(tmp_path, "exec sleep 60")
+    token, env = with_token()
+    read_end, write_end = os.pipe()
+    proc = subprocess.Popen(
+        [str(exe), "matrix", "--end-with-parent", "--quiet", "--filter",
+         ONE_CELL, "--timeout-ms", "60000"], stdin=read_end,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    os.close(read_end)
+    wait_until(lambda: "sleep" in programs_with(token), "a role is running")
+    os.close(write_end)
+    out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 128 + signal.SIGHUP
+    assert out == "" and err.count("\n") == 1
+    assert "the process that started it ended" in err
+    assert processes_with(token) == []
+
+
+def test_without_end_with_parent_a_background_run_outlives_its_shell(
+        tmp_path):
+    # `bindmatrix matrix ... &` from a shell that exits at once: the run
+    # goes on and writes its file.
+    out = tmp_path / "r.json"
+    subprocess.run(["/bin/sh", "-c", f'"$0" matrix --quiet --filter '
+                    f'"{ONE_CELL}" --out "{out}" </dev/null >/dev/null 2>&1 &',
+                    str(harness.harness_path())], check=True)
+    wait_until(out.exists, "the background run wrote its file", 60)
+    assert [c["outcome"] for c in json.loads(out.read_text())["cells"]] == \
+        ["EADDRINUSE"]
+
+
+# ---- the witness: which kind of socket holds the state -------------------------
+
+KINDS = ("scenario=bind proto=tcp address=0.0.0.0/0.0.0.0 option=default "
+         "probe_user=same state=LISTEN,ESTABLISHED,CLOSE_WAIT,FIN_WAIT_2,"
+         "TIME_WAIT")
+
+
+@pytest.mark.skipif(os.uname().sysname != "Linux",
+                    reason="sock_diag, which tells the kinds apart, is "
+                           "Linux's")
+def test_the_witness_names_the_kind_of_socket_that_holds_the_state():
+    status, out, err = run("matrix", "--quiet", "--filter", KINDS)
+    assert status == 0, err
+    kinds = {c["state"]: c["witnessed_kind"] for c in cells_of(out)}
+    # LISTEN has no connection; an open one is a full socket; TIME_WAIT is
+    # always a mini-socket; an orphaned FIN_WAIT_2 is either (a race).
+    assert {s: k for s, k in kinds.items() if s != "FIN_WAIT_2"} == {
+        "LISTEN": None, "ESTABLISHED": "full", "CLOSE_WAIT": "full",
+        "TIME_WAIT": "timewait"}
+    assert kinds["FIN_WAIT_2"] in ("full", "timewait")
+
+
+# ---- --repeat: cells whose outcome varied ---------------------------------------
+
+# A stand-in role: the real one, except that the very first probe of the
+# run claims its bind worked.
+FIRST_PROBE_LIES = """
+import os, subprocess, sys
+def first_probe_of_the_run():
+    try:
+        os.mkdir(os.environ["BM_MARK"])
+        return True
+    except FileExistsError:
+        return False
+real = subprocess.Popen([os.environ["BM_REAL_ROLE"]], stdin=subprocess.PIPE,
+                        stdout=subprocess.PIPE, text=True)
+for line in sys.stdin:
+    if line.startswith("probe ") and first_probe_of_the_run():
+        print("ok 0", flush=True)
+        continue
+    real.stdin.write(line)
+    real.stdin.flush()
+    print(real.stdout.readline(), end="", flush=True)
+"""
+
+
+def test_repeat_marks_a_cell_whose_outcome_varied(tmp_path):
+    exe = harness_with_role(tmp_path, FIRST_PROBE_LIES, "/usr/bin/python3")
+    env = {**os.environ, "BM_MARK": str(tmp_path / "lied"),
+           "BM_REAL_ROLE": str(harness.harness_path().parent / "bm-role")}
+    status, out, err = run("matrix", "--quiet", "--repeat", "3", "--filter",
+                           ONE_CELL, exe=exe, env=env)
+    assert status == 0, err
+    result = json.loads(out)
+    [cell] = result["cells"]
+    assert (cell["outcome"], cell["varied"]) == ("ok", True)  # the first run
+    assert [(s["outcome"], s["count"]) for s in cell["outcomes_seen"]] == \
+        [("ok", 1), ("EADDRINUSE", 2)]
+    assert (result["run"]["repeat"], result["run"]["varied"]) == (3, 1)
+
+
+def test_a_repeated_run_of_steady_cells_marks_none():
+    steady = ("scenario=bind proto=tcp address=0.0.0.0/0.0.0.0,[::]/[::] "
+              "option=default,SO_REUSEADDR probe_user=same "
+              "state=LISTEN,TIME_WAIT")
+    once = json.loads(run("matrix", "--quiet", "--filter", steady)[1])
+    status, out, err = run("matrix", "--quiet", "--repeat", "2", "--filter",
+                           steady)
+    assert status == 0, err
+    twice = json.loads(out)
+    assert (once["run"]["repeat"], once["run"]["varied"]) == (1, None)
+    assert (twice["run"]["repeat"], twice["run"]["varied"]) == (2, 0)
+    assert not any("varied" in c for c in twice["cells"])
+    assert outcomes(twice["cells"]) == outcomes(once["cells"])
+    assert twice["run"]["role_processes"] > once["run"]["role_processes"]
+
+
+# ---- another user's probes, from any checkout -----------------------------------
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0,
+                                reason="a probe as another user needs root")
+
+OTHER_USER = ("scenario=bind,hijack proto=tcp address=0.0.0.0/0.0.0.0 "
+              "option=default,SO_REUSEPORT state=LISTEN,TIME_WAIT")
+
+
+def private_checkout(tmp_path):
+    """The build's two programs in a folder only root may enter, as a
+    checkout in a `mktemp -d` folder or in /root is."""
+    folder = tmp_path / "checkout"
+    folder.mkdir(mode=0o700)
+    folder.chmod(0o700)
+    for program in ("bindmatrix", "bm-role"):
+        shutil.copy(harness.harness_path().parent / program, folder)
+    return folder / "bindmatrix"
+
+
+@pytest.fixture
+def open_folder():
+    """A folder every user may enter (pytest's tmp_path is under a folder
+    only its user may enter): a $TMPDIR to see what a run leaves there, or
+    where another user's programs are."""
+    folder = Path(tempfile.mkdtemp(prefix="bm-test-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder)
+
+
+@needs_root
+def test_another_users_probe_runs_from_a_checkout_it_cannot_enter(
+        tmp_path, open_folder):
+    exe = private_checkout(tmp_path)
+    tmpdir = open_folder
+    status, out, err = run("matrix", "--quiet", "--filter", OTHER_USER,
+                           exe=exe, env={**os.environ, "TMPDIR": str(tmpdir)})
+    assert status == 0, err
+    cells = cells_of(out)
+    other = [c for c in cells if c["probe_user"] == "other"]
+    assert other and all(c["outcome"] not in ("invalid", "unsupported")
+                         for c in other)
+    # the same table as the build's own programs give
+    assert outcomes(cells) == outcomes(cells_of(
+        run("matrix", "--quiet", "--filter", OTHER_USER)[1]))
+    assert list(tmpdir.iterdir()) == []  # the run's copy of bm-role is gone
+
+
+@needs_root
+def test_a_probe_the_os_will_not_start_leaves_the_same_users_cells(tmp_path):
+    # $TMPDIR is private too: the copy of bm-role is out of nobody's reach.
+    exe = private_checkout(tmp_path)
+    private_tmp = tmp_path / "private-tmp"
+    private_tmp.mkdir(mode=0o700)
+    status, out, err = run("matrix", "--quiet", "--filter", OTHER_USER,
+                           exe=exe, env={**os.environ,
+                                         "TMPDIR": str(private_tmp)})
+    assert status == 0, err
+    cells = cells_of(out)
+    other = [c for c in cells if c["probe_user"] == "other"]
+    assert {c["outcome"] for c in other} == {"unsupported"}
+    assert all("could not start" in c["reason"] and "EACCES" in c["reason"]
+               for c in other)
+    same = [c for c in cells if c["probe_user"] == "same"]
+    assert same and all(c["outcome"] not in ("invalid", "unsupported")
+                        for c in same)
+    assert list(private_tmp.iterdir()) == []
+
+
+@needs_root
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM],
+                         ids=["SIGINT", "SIGTERM"])
+def test_an_interrupted_run_removes_its_copy_of_bm_role(open_folder, signum):
+    tmpdir = open_folder
+    proc = subprocess.Popen(
+        [str(harness.harness_path()), "matrix", "--verbose", "--quiet",
+         "--jobs", "1", "--filter", OTHER_USER], stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "TMPDIR": str(tmpdir)})
+    proc.stderr.readline()  # a sequence has started: the copy is there
+    [copy] = tmpdir.iterdir()
+    assert (copy / "bm-role").exists()
+    proc.send_signal(signum)
+    proc.communicate(timeout=10)
+    assert proc.returncode == 128 + signum
+    assert list(tmpdir.iterdir()) == []
+
+
+# ---- what the OS refuses, and what the harness runs out of ---------------------
+
+@needs_root
+def test_last_ack_as_an_unprivileged_user_is_never_invalid(open_folder):
+    # LAST_ACK needs a socket filter, which some kernels refuse to a user
+    # without privileges (unprivileged BPF switched off).
+    folder = open_folder
+    for program in ("bindmatrix", "bm-role"):
+        shutil.copy(harness.harness_path().parent / program, folder)
+    proc = subprocess.run(
+        [str(folder / "bindmatrix"), "matrix", "--quiet", "--filter",
+         "scenario=bind proto=tcp address=0.0.0.0/0.0.0.0,[::]/[::] "
+         "option=default,SO_REUSEADDR state=LAST_ACK"],
+        capture_output=True, text=True, timeout=120, user="nobody",
+        cwd="/")
+    assert proc.returncode == 0, proc.stderr
+    cells = cells_of(proc.stdout)
+    assert cells
+    for cell in cells:
+        if cell["outcome"] == "unsupported":
+            assert cell["reason"].startswith(
+                "the OS refuses this user what LAST_ACK needs: filter "
+                "failed:") or "another user" in cell["reason"]
+        else:
+            assert cell["witnessed_state"] == "LAST_ACK"
+
+
+def test_descriptor_exhaustion_exits_3_with_one_line(tmp_path):
+    import resource
+
+    def few_descriptors():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (24, 24))
+
+    proc = subprocess.run(
+        [str(harness.harness_path()), "matrix", "--quiet", "--filter",
+         "scenario=bind proto=tcp address=0.0.0.0/0.0.0.0"],
+        capture_output=True, text=True, timeout=120,
+        preexec_fn=few_descriptors)
+    assert proc.returncode == 3
+    assert proc.stderr.count("\n") == 1
+    assert " cells invalid (first: " in proc.stderr
+    assert "EMFILE" in proc.stderr
+    assert any(c["outcome"] == "invalid" and "EMFILE" in c["reason"]
+               for c in cells_of(proc.stdout))
+
+
+def test_roles_end_when_the_harness_is_killed_outright():
+    # Workers end with a parent-death signal (Linux, FreeBSD) and at the
+    # end of their input; an inherit cell's child at the end of its input.
+    token, env = with_token()
+    proc = subprocess.Popen(
+        [str(harness.harness_path()), "matrix", "--verbose", "--quiet",
+         "--filter", f"{INHERIT} cloexec=false"], stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, text=True, env=env)
+    wait_until(lambda: "child " in proc.stderr.readline(),
+               "an inherit child runs")
+    proc.kill()
+    proc.wait()
+    wait_until(lambda: processes_with(token) == [], "every role ended")

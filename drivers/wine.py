@@ -14,6 +14,7 @@ import platform
 import shutil
 import subprocess
 
+from harness import build_step
 from scenarios import ROOT
 
 DEPS = ROOT / "build-mingw-deps"
@@ -34,14 +35,11 @@ def unavailable_reason():
 
 
 def ensure_build():
-    subprocess.run([str(TOOLS / "build-libuv-mingw.sh"), str(DEPS)],
-                   check=True, stdout=subprocess.DEVNULL)
+    build_step([str(TOOLS / "build-libuv-mingw.sh"), str(DEPS)])
     if not (BUILD / "build.ninja").exists():
-        subprocess.run(["meson", "setup", str(BUILD), str(ROOT),
-                        "--cross-file", str(CROSS_FILE), "-Dwerror=true"],
-                       check=True, stdout=subprocess.DEVNULL)
-    subprocess.run(["meson", "compile", "-C", str(BUILD)], check=True,
-                   stdout=subprocess.DEVNULL)
+        build_step(["meson", "setup", str(BUILD), str(ROOT), "--cross-file",
+                    str(CROSS_FILE), "-Dwerror=true"])
+    build_step(["meson", "compile", "-C", str(BUILD)])
 
 
 # One cell of each kind of sequence a run has: the first cells of a fresh

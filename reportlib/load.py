@@ -17,7 +17,10 @@ NOT_RESULTS = {SCHEMA_PATH, vocabulary.PATH}
 # The cell fields whose values must be names of the vocabulary.
 NAMED_FIELDS = {"state": "states", "listener_option": "options",
                 "probe_option": "options", "listener_endpoint": "endpoints",
-                "probe_endpoint": "endpoints"}
+                "probe_endpoint": "endpoints",
+                "witnessed_kind": "socket_kinds"}
+# Those a cell may leave null or out.
+OPTIONAL_NAMED = {"witnessed_kind"}
 # Lines of vocabulary problems shown at most, however large the file.
 MAX_PROBLEMS = 5
 
@@ -149,6 +152,8 @@ def vocabulary_problems(path, document):
     for index, cell in enumerate(document["cells"]):
         for field, table in NAMED_FIELDS.items():
             value = cell.get(field)
+            if value is None and field in OPTIONAL_NAMED:
+                continue
             if value not in known[table]:
                 found.setdefault((field, value), [index, 0])[1] += 1
     problems = []

@@ -5,7 +5,7 @@ of each OS; with --all every platform file's tables. Printed by report.py
 from pathlib import Path
 
 from . import (answers, card, inheritance, provenance, runtimes, text,
-               views, winediff)
+               varied, views, winediff)
 from .consequence import question_legend
 from .model import (DIVERGENCE_MARK, NOT_MEASURED, ReportError,
                     family_label, state_question)
@@ -153,6 +153,17 @@ def wine_markdown(files, every=False):
     return "".join(f"{s}\n\n" for s in sections)
 
 
+def varied_markdown(files):
+    """Per file, the cells whose outcome varied over repeated runs."""
+    sections = []
+    for result in files:
+        lines = varied.varied_lines(result)
+        if lines:
+            sections.append(f"{lines[0]}:\n\n"
+                            + "\n".join(f"- {line}" for line in lines[1:]))
+    return "".join(f"{s}\n\n" for s in sections)
+
+
 def sources_markdown(cards):
     """Where each answer comes from, with the cells a suite asserts."""
     lines = []
@@ -246,7 +257,8 @@ def report_markdown(files, every=False):
              f"{question_legend(table.states)}\n\n"
              f"{blog_markdown(table, named)}\n\n"
              f"{runtimes_markdown(files)}"
-             f"{wine_markdown(files, every)}")
+             f"{wine_markdown(files, every)}"
+             f"{varied_markdown(files)}")
     if every:
         return text_ + everything_markdown(files, cards)
     return text_ + ("Everything else is one step away: `report.py --all` "

@@ -6,7 +6,7 @@ option-pair matrices with numbered columns."""
 import re
 import textwrap
 
-from . import card, inheritance, provenance, runtimes, views, winediff
+from . import card, inheritance, provenance, runtimes, varied, views, winediff
 from .consequence import question_legend, took_over
 from .model import (DIVERGENCE_MARK, NOT_MEASURED, family_label,
                     short_legend, short_outcome, sorted_values)
@@ -313,6 +313,13 @@ def pairs_section(result, references, unavailable):
             "rows)\n\n" + "\n\n".join(shown))
 
 
+def varied_section(result):
+    lines = varied.varied_lines(result)
+    return "\n".join([fill(lines[0])] + [fill(line, "  ", "    ")
+                                         for line in lines[1:]]) \
+        if lines else ""
+
+
 def footer(result, unavailable):
     lines = [short_legend("--all says why"),
              f"{DIVERGENCE_MARK} = an outcome no {result.family_label} "
@@ -344,6 +351,7 @@ def platform_text(result, reference_files):
                 inheritance_section(result, references),
                 hijack_section(result),
                 pairs_section(result, references, unavailable),
+                varied_section(result),
                 footer(result, unavailable)]
     return "\n\n".join(s for s in sections if s) + "\n"
 

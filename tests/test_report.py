@@ -1886,3 +1886,42 @@ def test_a_real_sized_file_reports_quickly_and_fits_a_terminal(capsys,
     # Within 100 columns, but the first line, which names the OS as the
     # file does.
     assert max(len(line) for line in out.splitlines()[1:]) <= 100
+
+
+# ---------------------------------------------------------------- --repeat
+
+def with_a_varied_cell(document):
+    [cell] = cells_where(document, state="FIN_WAIT_2", probe_user="same",
+                         listener_option="default", probe_option="default",
+                         listener_endpoint="0.0.0.0", probe_endpoint="0.0.0.0")
+    cell.update(witnessed_kind="timewait", varied=True, outcomes_seen=[
+        {"outcome": "EADDRINUSE", "witnessed_kind": "timewait", "count": 19},
+        {"outcome": "ok", "witnessed_kind": "full", "count": 1}])
+
+
+def test_cells_that_varied_are_listed_with_what_each_run_gave(capsys,
+                                                              tmp_path):
+    path = copy_with(tmp_path, LINUX, "linux-fixture.json", with_a_varied_cell)
+    out = platform_text(capsys, path)
+    heading = "linux-fixture: 1 cell varied over 20 runs"
+    section = " ".join(out[out.index(heading):].split("\n\n")[0].split())
+    assert section.endswith(
+        "probe_option=default probe_user=same state=FIN_WAIT_2: EADDRINUSE "
+        "19 times (timewait), ok once (full)")
+    code, markdown_out, _ = run(capsys, path)
+    assert code == 0 and f"{heading} (the OS's answer" in markdown_out
+
+
+def test_a_file_without_varied_cells_has_no_such_section(capsys):
+    assert "varied over" not in platform_text(capsys, LINUX)
+
+
+def test_witnessed_kind_is_a_vocabulary_name_or_null(capsys, tmp_path):
+    def kinds(document):
+        document["cells"][0]["witnessed_kind"] = None
+        document["cells"][1]["witnessed_kind"] = "halfway"
+
+    path = copy_with(tmp_path, LINUX, "linux-fixture.json", kinds)
+    assert_one_line_error(*run(capsys, "--platform", path),
+                          "witnessed_kind 'halfway' is not in the vocabulary",
+                          "full, timewait")

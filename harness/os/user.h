@@ -10,7 +10,7 @@ struct bm_other_user {
   int available;
   uv_uid_t uid;
   uv_gid_t gid;
-  char why[128]; /* when not available */
+  char why[256]; /* when not available */
 };
 
 void bm_other_user_find(struct bm_other_user *other);

@@ -37,9 +37,11 @@ struct bm_witness_query {
 
 /* How many of the sequence's sockets are in each state: the server's
  * sockets on the port (TCP: bound and listening ones) and, for TCP, the
- * server's end of the connection from the client's port. */
+ * server's end of the connection from the client's port; and which kind
+ * of socket that connection is, where the OS says (Linux). */
 struct bm_witness {
   unsigned count[BM_SOCK_STATE_COUNT];
+  enum bm_sock_kind connection_kind;
 };
 
 /* Per-OS: reads the sockets of `count` queries, w[i] for q[i], in as few

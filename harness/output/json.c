@@ -76,10 +76,10 @@ static void put_inherit_key(FILE *out, const struct bm_cell_key *k) {
   bm_json_field(out, "spawn", k->spawn->name);
 }
 
-static const char *outcome_name(const struct bm_cell *c) {
-  switch (c->status) {
+static const char *outcome_name(enum bm_cell_status status, int code) {
+  switch (status) {
   case BM_CELL_MEASURED:
-    return bm_error_name(c->outcome.code);
+    return bm_error_name(code);
   case BM_CELL_UNSUPPORTED:
     return "unsupported";
   default:
@@ -88,7 +88,7 @@ static const char *outcome_name(const struct bm_cell *c) {
 }
 
 void bm_json_outcome(FILE *out, const struct bm_cell *c) {
-  bm_json_field(out, "outcome", outcome_name(c));
+  bm_json_field(out, "outcome", outcome_name(c->status, c->outcome.code));
   put_error_number(out, "os_error",
                    c->status == BM_CELL_MEASURED ? c->outcome.os_error
                                                  : BM_NO_OS_ERROR);
@@ -124,11 +124,33 @@ static void put_listener_socket(FILE *out, const struct bm_sockinfo *s) {
   fputc('}', out);
 }
 
-static void put_cell(FILE *out, const struct bm_cell *c) {
+/* --repeat: what the runs gave, where they did not all give the same:
+ * "varied" says whether the outcome differed (not only the kind of socket
+ * the witness met), "outcomes_seen" each distinct result and its count. */
+static void put_tally(FILE *out, const struct bm_tally *t, int hijack) {
+  if (!t || t->count < 2)
+    return;
+  put_bool(out, "varied", bm_tally_varied(t));
+  fputs(", \"outcomes_seen\": [", out);
+  for (int i = 0; i < t->count; i++) {
+    const struct bm_variant *v = &t->variants[i];
+    fputs(i ? ", {\"outcome\": " : "{\"outcome\": ", out);
+    bm_json_string(out, outcome_name(v->status, v->outcome));
+    bm_json_field(out, "witnessed_kind", bm_sock_kind_name(v->kind));
+    if (hijack)
+      bm_json_field(out, "reached", v->reached);
+    fprintf(out, ", \"count\": %d}", v->count);
+  }
+  fputc(']', out);
+}
+
+static void put_cell(FILE *out, const struct bm_cell *c,
+                     const struct bm_tally *t) {
   const struct bm_cell_key *k = &c->key;
   fputs("    ", out);
   bm_json_key(out, k);
   bm_json_field(out, "witnessed_state", c->witnessed);
+  bm_json_field(out, "witnessed_kind", bm_sock_kind_name(c->witnessed_kind));
   bm_json_outcome(out, c);
   if (k->scenario->second_listens)
     bm_json_hijack_fields(out, c);
@@ -139,6 +161,7 @@ static void put_cell(FILE *out, const struct bm_cell *c) {
   }
   if (k->listener_option->via == BM_VIA_RUNTIME)
     put_listener_socket(out, &c->listener_socket);
+  put_tally(out, t, k->scenario->second_listens);
   if (c->reason[0])
     bm_json_field(out, "reason", c->reason);
   fputc('}', out);
@@ -165,10 +188,15 @@ static void put_run(FILE *out, const struct bm_run_info *run) {
   fprintf(out,
           "  \"run\": {\"roles\": \"%s\", \"jobs\": %d, \"timeout_ms\": %d, "
           "\"retries\": %d, \"role_processes\": %d, \"role_uses\": %d, "
-          "\"seconds\": %.1f},\n",
+          "\"seconds\": %.1f, \"repeat\": %d",
           run->fresh ? "fresh" : "workers", run->jobs, run->timeout_ms,
           run->stats.retries, run->stats.role_processes, run->stats.role_uses,
-          run->stats.seconds);
+          run->stats.seconds, run->repeat);
+  /* Measured once, a cell cannot be seen to vary: null, not 0. */
+  if (run->repeat > 1)
+    fprintf(out, ", \"varied\": %d},\n", run->varied);
+  else
+    fputs(", \"varied\": null},\n", out);
 }
 
 void bm_json_result_head(FILE *out) {
@@ -180,13 +208,14 @@ void bm_json_result_head(FILE *out) {
   fputs("},\n", out);
 }
 
-void bm_json_result(FILE *out, const struct bm_cell *cells, int count,
+void bm_json_result(FILE *out, const struct bm_cell *cells,
+                    const struct bm_tally *tallies, int count,
                     const struct bm_run_info *run) {
   bm_json_result_head(out);
   put_run(out, run);
   fputs("  \"cells\": [\n", out);
   for (int i = 0; i < count; i++) {
-    put_cell(out, &cells[i]);
+    put_cell(out, &cells[i], tallies ? &tallies[i] : NULL);
     fputs(i + 1 < count ? ",\n" : "\n", out);
   }
   fputs("  ]\n}\n", out);

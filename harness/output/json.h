@@ -4,6 +4,7 @@
 #define BM_OUTPUT_JSON_H
 
 #include "runner/cell.h"
+#include "runner/repeat.h"
 #include "runner/run.h"
 
 #include <stdio.h>
@@ -20,6 +21,8 @@ struct bm_run_info {
   int fresh;
   int jobs;
   int timeout_ms;
+  int repeat;
+  int varied; /* cells whose outcome varied (bm_tally_varied) */
   struct bm_run_stats stats;
 };
 
@@ -32,7 +35,9 @@ void bm_json_hijack_fields(FILE *out, const struct bm_cell *c);
  * ending with a comma. */
 void bm_json_result_head(FILE *out);
 
-void bm_json_result(FILE *out, const struct bm_cell *cells, int count,
+/* `tallies`: what each cell gave over the runs (--repeat), or NULL. */
+void bm_json_result(FILE *out, const struct bm_cell *cells,
+                    const struct bm_tally *tallies, int count,
                     const struct bm_run_info *run);
 
 /* One line of `bindmatrix plan`: the cell's key and its test id. */

@@ -250,6 +250,7 @@ void bm_json_vocabulary(FILE *out) {
   put_table(out, "protos", &bm_proto_table, name_only, 0);
   put_table(out, "users", &bm_user_table, named, 0);
   put_table(out, "cloexec", &bm_cloexec_table, named, 0);
+  put_table(out, "socket_kinds", &bm_sock_kind_table, named, 0);
   put_table(out, "cell_families", &bm_cell_family_table, named, 0);
   put_table(out, "addr_kinds", &bm_addr_kind_table, named, 0);
   put_table(out, "endpoints", &bm_endpoint_table, endpoint_row, 0);

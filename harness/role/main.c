@@ -12,6 +12,7 @@
 #include "role/inherit.h"
 #include "role/roles.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -112,6 +113,6 @@ int main(int argc, char **argv) {
                     "input: see role/protocol.h)\n");
     return 2;
   }
-  bm_process_end_with_parent();
+  bm_process_end_with_parent(SIGKILL);
   return run_worker(argv[0]);
 }

@@ -45,8 +45,11 @@ static void state_read(struct bm_sequence *seq, int reached) {
       bm_seq_fail(seq, 0, why);
     return;
   }
-  for (int p = 0; p < seq->plan->probe_count; p++)
-    BM_SEQ_SET(bm_seq_cell(seq, seq->step, p)->witnessed, seq->witness_seen);
+  for (int p = 0; p < seq->plan->probe_count; p++) {
+    struct bm_cell *cell = bm_seq_cell(seq, seq->step, p);
+    BM_SEQ_SET(cell->witnessed, seq->witness_seen);
+    cell->witnessed_kind = seq->witness_kind;
+  }
   if (!reached) {
     snprintf(why, sizeof why, "declared %s, witnessed %s after %d ms", declared,
              seq->witness_seen, seq->run->timeout_ms);
@@ -127,9 +130,11 @@ static void on_reading(uv_work_t *req, int status) {
   b->reading_count = 0;
   for (int i = 0; i < count; i++) {
     struct bm_sequence *seq = b->reading[i];
-    if (error.code == 0)
+    if (error.code == 0) {
       bm_witness_name(&b->results[i], seq->witness_seen,
                       sizeof seq->witness_seen);
+      seq->witness_kind = b->results[i].connection_kind;
+    }
     reading_done(seq, error);
   }
   if (b->waiting_count > 0 && !b->busy)

@@ -41,9 +41,10 @@ struct bm_cell_key {
 struct bm_cell {
   struct bm_cell_key key;
   enum bm_cell_status status;
-  struct bm_error outcome; /* measured: what the probe's bind() gave */
-  char witnessed[64];      /* "" when the state was never read */
-  char reason[320];        /* why a cell is unsupported or invalid */
+  struct bm_error outcome;          /* measured: what the probe's bind() gave */
+  char witnessed[64];               /* "" when the state was never read */
+  enum bm_sock_kind witnessed_kind; /* of the connection, where the OS says */
+  char reason[320];                 /* why a cell is unsupported or invalid */
   /* Hijack cells: the second listener's listen() (when its bind worked),
    * and which listener new connections reached ("first", "second",
    * "both", "none"). */

@@ -2,8 +2,8 @@
  * file (DESIGN.md's JSON contract). Needs nothing but this build.
  *
  *   bindmatrix matrix [SELECTION] [--jobs N] [--timeout-ms N]
- *                     [--start-timeout-ms N] [--out FILE] [--fresh]
- *                     [--quiet] [--verbose]
+ *                     [--start-timeout-ms N] [--out FILE] [--repeat N]
+ *                     [--fresh] [--quiet] [--verbose] [--end-with-parent]
  *   bindmatrix plan   [SELECTION]      the cells a run measures, a line each
  *   bindmatrix bench  [SELECTION] [--rounds N] [--jobs N]
  *   bindmatrix list   [--json]         every name it knows
@@ -15,14 +15,25 @@
  * --probe-endpoints, --options (both sides), --listener-options,
  * --probe-options, --users, --states, --cloexec, --spawns. Without any:
  * the blog's matrix (bm_blog_filter).
+ * --repeat N measures every cell N times and marks those whose outcome
+ * varied (runner/repeat.h). --end-with-parent, for a driver that starts
+ * the harness: it ends, as on SIGTERM, when its parent dies (a
+ * parent-death signal where the OS has one) or when its standard input,
+ * a pipe, ends; without it, a run started in the background from a shell
+ * that exits goes on.
  * Exit status: 0 done; 1 the harness could not run; 2 a usage error;
  * 3 done, but some cells are invalid (the result file says why);
  * 128+N interrupted by signal N (every role ended, nothing written). */
+#include "os/process.h"
 #include "output/json.h"
 #include "output/outfile.h"
 #include "runner/bench.h"
 #include "runner/check.h"
+#include "runner/guard.h"
+#include "runner/repeat.h"
 #include "runner/run.h"
+
+#include <signal.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +45,7 @@ struct command_line {
   struct bm_run_options run;
   const char *out_path;
   int rounds;
+  int repeat;
   int json;
 };
 
@@ -93,6 +105,8 @@ static int parse_flag(struct command_line *c, const char *flag,
     return parse_count(value, 600000, &c->run.start_timeout_ms);
   if (strcmp(flag, "--rounds") == 0)
     return parse_count(value, 100000, &c->rounds);
+  if (strcmp(flag, "--repeat") == 0)
+    return parse_count(value, 1000, &c->repeat);
   if (strcmp(flag, "--out") == 0) {
     c->out_path = value;
     return 0;
@@ -106,13 +120,16 @@ static int parse(int argc, char **argv, struct command_line *c) {
   bm_selection_all(&c->selection);
   bm_run_default_options(&c->run);
   c->rounds = 3;
+  c->repeat = 1;
   c->run.progress = 1;
   for (int i = 2; i < argc; i++) {
     const char *flag = argv[i];
     int *toggle = strcmp(flag, "--verbose") == 0 ? &c->run.verbose
                   : strcmp(flag, "--fresh") == 0 ? &c->run.fresh
                   : strcmp(flag, "--json") == 0  ? &c->json
-                                                 : NULL;
+                  : strcmp(flag, "--end-with-parent") == 0
+                      ? &c->run.end_with_parent
+                      : NULL;
     if (toggle) {
       *toggle = 1;
       continue;
@@ -168,32 +185,58 @@ static int run_plan_command(const struct command_line *c) {
   return 0;
 }
 
-/* One line saying how many cells are invalid and the commonest reason. */
-static int invalid_summary(const struct bm_run_result *r) {
+static int invalid_in(const struct bm_tally *t) {
+  for (int i = 0; t && i < t->count; i++)
+    if (t->variants[i].status == BM_CELL_INVALID)
+      return 1;
+  return 0;
+}
+
+/* One line saying how many cells are invalid (in any of the runs) and the
+ * first reason. */
+static int invalid_summary(const struct bm_run_result *r,
+                           const struct bm_tally *tallies) {
   int invalid = 0;
   const char *reason = NULL;
   for (int i = 0; i < r->cell_count; i++)
-    if (r->cells[i].status == BM_CELL_INVALID) {
+    if (r->cells[i].status == BM_CELL_INVALID ||
+        invalid_in(tallies ? &tallies[i] : NULL)) {
       invalid++;
-      if (!reason)
+      if (!reason && r->cells[i].status == BM_CELL_INVALID)
         reason = r->cells[i].reason;
     }
   if (invalid == 0)
     return 0;
   fprintf(stderr, "bindmatrix: %d of %d cells invalid (first: %s)\n", invalid,
-          r->cell_count, reason);
+          r->cell_count, reason ? reason : "in a repeated run");
   return 3;
 }
 
+static int count_varied(const struct bm_tally *tallies, int count) {
+  int varied = 0;
+  for (int i = 0; tallies && i < count; i++)
+    varied += bm_tally_varied(&tallies[i]);
+  return varied;
+}
+
 static int write_result(const struct command_line *c,
-                        const struct bm_run_result *r, struct bm_outfile *out) {
-  struct bm_run_info info = {c->run.fresh, c->run.jobs, c->run.timeout_ms,
-                             r->stats};
-  bm_json_result(out ? out->file : stdout, r->cells, r->cell_count, &info);
+                        const struct bm_run_result *r,
+                        const struct bm_tally *tallies,
+                        struct bm_outfile *out) {
+  struct bm_run_info info = {
+      .fresh = c->run.fresh,
+      .jobs = c->run.jobs,
+      .timeout_ms = c->run.timeout_ms,
+      .repeat = c->repeat,
+      .varied = count_varied(tallies, r->cell_count),
+      .stats = r->stats,
+  };
+  bm_json_result(out ? out->file : stdout, r->cells, tallies, r->cell_count,
+                 &info);
   char why[4200];
   if (out && bm_outfile_commit(out, why, sizeof why) != 0)
     return usage_error(why);
-  return invalid_summary(r);
+  return invalid_summary(r, tallies);
 }
 
 static int run_matrix_command(const struct command_line *c) {
@@ -208,7 +251,8 @@ static int run_matrix_command(const struct command_line *c) {
     return usage_error(why);
   }
   struct bm_run_result result;
-  err = bm_run(&plan, &c->run, &result);
+  struct bm_tally *tallies;
+  err = bm_run_repeat(&plan, &c->run, c->repeat, &result, &tallies);
   int status;
   if (err != 0 || result.interrupted_by) {
     if (c->out_path)
@@ -216,14 +260,13 @@ static int run_matrix_command(const struct command_line *c) {
     if (err != 0)
       fprintf(stderr, "bindmatrix: %s\n", uv_strerror(err));
     else
-      fprintf(stderr,
-              "bindmatrix: interrupted by signal %d; every role "
-              "ended, nothing written\n",
-              result.interrupted_by);
+      fprintf(stderr, "bindmatrix: %s; every role ended, nothing written\n",
+              bm_run_interruption(result.interrupted_by));
     status = err != 0 ? 1 : 128 + result.interrupted_by;
   } else {
-    status = write_result(c, &result, c->out_path ? &out : NULL);
+    status = write_result(c, &result, tallies, c->out_path ? &out : NULL);
   }
+  bm_tallies_free(tallies, result.cell_count);
   free(result.cells);
   bm_plan_free(&plan);
   return status;
@@ -246,7 +289,7 @@ static const char usage_text[] =
     "    --probe-endpoints L, --options L, --listener-options L,\n"
     "    --probe-options L, --users L, --states L, --cloexec L, --spawns L\n"
     "  matrix: --out FILE --jobs N --timeout-ms N --start-timeout-ms N\n"
-    "    --fresh --quiet --verbose\n"
+    "    --repeat N --fresh --quiet --verbose --end-with-parent\n"
     "  bench: --rounds N --jobs N;  list: --json\n"
     "  check [--port-arg T] [--env NAME] [--json FILE] -- CMD ARGS...\n";
 
@@ -284,6 +327,11 @@ int main(int argc, char **argv) {
   }
   if (strcmp(command, "plan") == 0)
     return run_plan_command(&c);
+  err = bm_guard_start(c.run.end_with_parent);
+  if (err != 0) {
+    fprintf(stderr, "bindmatrix: %s\n", uv_strerror(err));
+    return 1;
+  }
   if (strcmp(command, "bench") == 0)
     return run_bench_command(&c);
   return run_matrix_command(&c);

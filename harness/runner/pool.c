@@ -112,7 +112,13 @@ static struct bm_error start_worker(struct bm_pool *pool, enum bm_user user,
   w->child.data = w;
   w->child.on_line = on_pool_line;
   w->child.on_closed = on_worker_closed;
-  char *argv[] = {program, NULL};
+  /* Another user runs bm-role from its copy (role_copy.h): it may not
+   * enter this checkout. A runtime's role has no copy: where that user
+   * cannot reach it, its spawn fails and says so. */
+  const char *path = !runtime && user == BM_USER_OTHER && pool->other_role_path
+                         ? pool->other_role_path
+                         : program;
+  char *argv[] = {(char *)path, NULL};
   struct bm_error err =
       bm_child_spawn(pool->loop, &w->child, argv,
                      user == BM_USER_OTHER ? pool->other_user : NULL, pass_fd,

@@ -38,8 +38,9 @@ struct bm_pool_stats {
 
 struct bm_pool {
   uv_loop_t *loop;
-  const char *role_path; /* bm-role; the runtimes' roles are beside it, in
-                            ../runtimes/ */
+  const char *role_path;       /* bm-role; the runtimes' roles are beside it, in
+                                  ../runtimes/ */
+  const char *other_role_path; /* its copy for other_user (role_copy.h) */
   const struct bm_other_user *other_user;
   int fresh;
   /* The runtimes' roles say on their standard error why they decline a

@@ -79,6 +79,11 @@ static int settled_without_probe(struct bm_sequence *seq) {
              seq->run->other_user->why);
     return 1;
   }
+  if (spec->user == BM_USER_OTHER && seq->run->other_user_refused[0]) {
+    cell->status = BM_CELL_UNSUPPORTED;
+    BM_SEQ_SET(cell->reason, seq->run->other_user_refused);
+    return 1;
+  }
   return 0;
 }
 
@@ -221,10 +226,39 @@ static void on_probe_reply(struct bm_sequence *seq, const struct bm_reply *r) {
     probe_done(seq); /* a listener that failed has nothing to keep */
 }
 
+/* Another user's probe could not start: its cell says why, and the
+ * sequence goes on with the next probe (the same user's cells are not the
+ * other user's trouble). The OS refusing that user the program is this
+ * machine's answer for every such cell of the run. */
+static void other_user_failed(struct bm_sequence *seq, struct bm_error err) {
+  struct bm_cell *cell = current_cell(seq);
+  char error[64];
+  bm_error_describe(err, error, sizeof error);
+  struct bm_pool *pool = seq->run->pool;
+  snprintf(cell->reason, sizeof cell->reason,
+           "probe as another user: could not start %s as that user: %s",
+           pool->other_role_path ? pool->other_role_path : pool->role_path,
+           error);
+  int refused = err.code == UV_EACCES || err.code == UV_EPERM;
+  cell->status = refused ? BM_CELL_UNSUPPORTED : BM_CELL_INVALID;
+  if (refused)
+    BM_SEQ_SET(seq->run->other_user_refused, cell->reason);
+  seq->probe_index++;
+  next_probe(seq);
+}
+
 static void start_probe(struct bm_sequence *seq) {
   const struct bm_probe_spec *spec = current_spec(seq);
-  if (!bm_seq_worker(seq, spec->user, spec->option, -1, &seq->probe))
+  if (spec->user == BM_USER_OTHER) {
+    struct bm_error err =
+        bm_seq_try_worker(seq, spec->user, spec->option, -1, &seq->probe);
+    if (err.code != 0) {
+      other_user_failed(seq, err);
+      return;
+    }
+  } else if (!bm_seq_worker(seq, spec->user, spec->option, -1, &seq->probe)) {
     return;
+  }
   struct bm_request_line r = {
       .verb = hijacking(seq) ? BM_VERB_SERVER : BM_VERB_PROBE,
       .proto = seq->plan->proto,

@@ -2,7 +2,9 @@
 
 #include "os/orphans.h"
 #include "os/witness.h"
+#include "runner/guard.h"
 #include "runner/progress.h"
+#include "runner/role_copy.h"
 #include "runner/sequence.h"
 
 #include <signal.h>
@@ -14,7 +16,8 @@ struct run {
   const struct bm_plan *plan;
   struct bm_sequence *sequences;
   int next, running, jobs;
-  uv_signal_t signals[2];
+  uv_signal_t signals[3]; /* SIGINT, SIGTERM, SIGHUP */
+  uv_async_t parent_gone; /* its input ended (runner/guard.h) */
   int interrupted_by;
   struct bm_other_user other_user;
   struct bm_ports ports;
@@ -22,6 +25,7 @@ struct run {
   struct bm_run_context context;
   struct bm_progress progress;
   char role_path[4096];
+  struct bm_role_copy other_role; /* for other_user's probes */
 };
 
 void bm_run_default_options(struct bm_run_options *o) {
@@ -36,10 +40,16 @@ void bm_run_default_options(struct bm_run_options *o) {
   o->progress = 1;
 }
 
+static void close_handle(uv_handle_t *handle) {
+  if (!uv_is_closing(handle))
+    uv_close(handle, NULL);
+}
+
 static void close_handles(struct run *run) {
-  for (int i = 0; i < 2; i++)
-    if (!uv_is_closing((uv_handle_t *)&run->signals[i]))
-      uv_close((uv_handle_t *)&run->signals[i], NULL);
+  for (int i = 0; i < 3; i++)
+    close_handle((uv_handle_t *)&run->signals[i]);
+  bm_guard_detach();
+  close_handle((uv_handle_t *)&run->parent_gone);
   bm_progress_stop(&run->progress);
 }
 
@@ -70,11 +80,10 @@ static void on_sequence_done(struct bm_sequence *seq) {
   start_next(run);
 }
 
-/* Ctrl-C / SIGTERM: end every running sequence; their roles are killed and
- * the children they left reaped before the loop returns. Sequences not
- * started stay invalid. */
-static void on_signal(uv_signal_t *handle, int signum) {
-  struct run *run = handle->data;
+/* Ctrl-C / SIGTERM / the parent's death: end every running sequence; their
+ * roles are killed and the children they left reaped before the loop
+ * returns. Sequences not started stay invalid. */
+static void interrupt(struct run *run, int signum) {
   if (run->interrupted_by)
     return;
   run->interrupted_by = signum;
@@ -84,11 +93,36 @@ static void on_signal(uv_signal_t *handle, int signum) {
     wind_up(run);
 }
 
-static int start_signals(struct run *run) {
-  static const int signums[2] = {SIGINT, SIGTERM};
+static void on_signal(uv_signal_t *handle, int signum) {
+  interrupt(handle->data, signum);
+}
+
+const char *bm_run_interruption(int signum) {
+  switch (signum) {
+  case SIGINT:
+    return "interrupted (SIGINT)";
+  case SIGTERM:
+    return "stopped by SIGTERM";
+  case SIGHUP:
+    return "the process that started it ended (SIGHUP, or its input closed)";
+  default:
+    return "stopped by a signal";
+  }
+}
+
+static const int signums[3] = {SIGINT, SIGTERM, SIGHUP};
+
+static void on_parent_gone(uv_async_t *async) {
+  interrupt(async->data, SIGHUP);
+}
+
+/* SIGHUP only for a driver that asked (runner/guard.h says why). */
+static int start_signals(struct run *run, const struct bm_run_options *o) {
   int err = 0;
-  for (int i = 0; i < 2 && err == 0; i++)
+  for (int i = 0; i < (o->end_with_parent ? 3 : 2) && err == 0; i++)
     err = uv_signal_start(&run->signals[i], on_signal, signums[i]);
+  if (err == 0)
+    bm_guard_attach(&run->parent_gone);
   return err;
 }
 
@@ -130,6 +164,25 @@ static int prepare(struct run *run, const struct bm_run_options *o,
   return 0;
 }
 
+static int probes_as_other_user(const struct bm_plan *plan) {
+  for (int i = 0; i < plan->sequence_count; i++)
+    for (int p = 0; p < plan->sequences[i].probe_count; p++)
+      if (plan->sequences[i].probes[p].user == BM_USER_OTHER)
+        return 1;
+  return 0;
+}
+
+/* Another user's probes run a copy of bm-role that user may execute
+ * wherever the checkout is; without one, their cells say why. */
+static void copy_role_for_other_user(struct run *run) {
+  struct bm_other_user *other = &run->other_user;
+  if (!other->available || !probes_as_other_user(run->plan))
+    return;
+  if (bm_role_copy_make(&run->other_role, run->role_path, other->why,
+                        sizeof other->why) != 0)
+    other->available = 0;
+}
+
 static int setup(struct run *run, const struct bm_run_options *o,
                  struct bm_run_result *result) {
   bm_other_user_find(&run->other_user);
@@ -138,10 +191,14 @@ static int setup(struct run *run, const struct bm_run_options *o,
     err =
         bm_child_sibling_path("bm-role", run->role_path, sizeof run->role_path);
   if (err == 0)
+    copy_role_for_other_user(run);
+  if (err == 0)
     err = prepare(run, o, result);
   if (err == 0) {
     bm_pool_init(&run->pool, &run->loop, run->role_path, &run->other_user,
                  o->fresh);
+    if (run->other_role.folder[0])
+      run->pool.other_role_path = run->other_role.path;
     run->pool.data = run;
     run->pool.runtimes_speak = o->verbose;
     run->pool.on_closed = on_pool_closed;
@@ -151,8 +208,11 @@ static int setup(struct run *run, const struct bm_run_options *o,
 
 int bm_run(const struct bm_plan *plan, const struct bm_run_options *o,
            struct bm_run_result *result) {
-  struct run *run = calloc(1, sizeof *run);
   memset(result, 0, sizeof *result);
+  /* A signal between two runs: this one does not start. */
+  if ((result->interrupted_by = bm_guard_caught()) != 0)
+    return 0;
+  struct run *run = calloc(1, sizeof *run);
   if (!run)
     return UV_ENOMEM;
   run->plan = plan;
@@ -163,14 +223,16 @@ int bm_run(const struct bm_plan *plan, const struct bm_run_options *o,
     return err;
   }
   uint64_t start = uv_hrtime();
-  for (int i = 0; i < 2; i++) {
+  for (int i = 0; i < 3; i++) {
     uv_signal_init(&run->loop, &run->signals[i]);
     run->signals[i].data = run;
   }
+  uv_async_init(&run->loop, &run->parent_gone, on_parent_gone);
+  run->parent_gone.data = run;
   bm_progress_init(&run->progress, &run->loop, plan->cell_count, o->progress);
   err = setup(run, o, result);
   if (err == 0)
-    err = start_signals(run);
+    err = start_signals(run, o);
   if (err == 0) {
     start_next(run);
     uv_run(&run->loop, UV_RUN_DEFAULT);
@@ -189,6 +251,7 @@ int bm_run(const struct bm_plan *plan, const struct bm_run_options *o,
       .seconds = (double)(uv_hrtime() - start) / 1e9,
   };
   uv_loop_close(&run->loop);
+  bm_role_copy_remove(&run->other_role); /* every role has exited */
   bm_witness_batch_free(&run->context.witness);
   free(run->sequences);
   free(run);

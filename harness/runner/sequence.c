@@ -176,24 +176,34 @@ static void on_worker_exit(struct bm_worker *w) {
     bm_seq_fail(seq, 1, "a role exited before the sequence ended");
 }
 
-struct bm_worker *bm_seq_worker(struct bm_sequence *seq, enum bm_user user,
-                                const struct bm_option *option, uv_file pass_fd,
-                                struct bm_worker **slot) {
+struct bm_error bm_seq_try_worker(struct bm_sequence *seq, enum bm_user user,
+                                  const struct bm_option *option,
+                                  uv_file pass_fd, struct bm_worker **slot) {
   const char *runtime =
       option && option->via == BM_VIA_RUNTIME ? option->runtime : NULL;
   struct bm_error err =
       bm_pool_acquire(seq->run->pool, user, runtime, pass_fd, slot);
   if (err.code != 0) {
-    char why[160], error[64];
-    bm_error_describe(err, error, sizeof error);
-    snprintf(why, sizeof why, "could not start bm-role: %s", error);
     *slot = NULL;
-    bm_seq_fail(seq, 1, why);
-    return NULL;
+    return err;
   }
   (*slot)->owner = seq;
   (*slot)->on_line = on_worker_line;
   (*slot)->on_exit = on_worker_exit;
+  return BM_OK;
+}
+
+struct bm_worker *bm_seq_worker(struct bm_sequence *seq, enum bm_user user,
+                                const struct bm_option *option, uv_file pass_fd,
+                                struct bm_worker **slot) {
+  struct bm_error err = bm_seq_try_worker(seq, user, option, pass_fd, slot);
+  if (err.code != 0) {
+    char why[160], error[64];
+    bm_error_describe(err, error, sizeof error);
+    snprintf(why, sizeof why, "could not start bm-role: %s", error);
+    bm_seq_fail(seq, 1, why);
+    return NULL;
+  }
   return *slot;
 }
 
@@ -300,6 +310,15 @@ static void on_step_reply(struct bm_sequence *seq, const struct bm_reply *r) {
                "the harness cannot hold %s on this OS: %s",
                current_step(seq)->state, why);
       bm_seq_unsupported(seq, reason);
+    } else if (r->status.error.code == UV_EPERM ||
+               r->status.error.code == UV_EACCES) {
+      /* Not the harness's trouble: the OS will not let this user do what
+       * the state needs (LAST_ACK's socket filter, for one, where
+       * unprivileged BPF is switched off). */
+      snprintf(reason, sizeof reason,
+               "the OS refuses this user what %s needs: %s",
+               current_step(seq)->state, why);
+      bm_seq_unsupported(seq, reason);
     } else {
       snprintf(reason, sizeof reason, "the sequence could not be built: %s",
                why);
@@ -375,6 +394,7 @@ static void on_timer_closed(uv_handle_t *handle) {
 }
 
 static void done(struct bm_sequence *seq) {
+  seq->ended = 1;
   uv_close((uv_handle_t *)&seq->deadline, on_timer_closed);
   uv_close((uv_handle_t *)&seq->poll, on_timer_closed);
 }
@@ -470,7 +490,7 @@ void bm_sequence_start(struct bm_sequence *seq) {
   uv_loop_t *loop = seq->run->loop;
   seq->server = seq->client = seq->probe = seq->connector = NULL;
   seq->waiting_on = NULL;
-  seq->attempt = seq->aborted = 0;
+  seq->attempt = seq->aborted = seq->ended = 0;
   uv_timer_init(loop, &seq->deadline);
   uv_timer_init(loop, &seq->poll);
   seq->deadline.data = seq->poll.data = seq;
@@ -505,6 +525,8 @@ void bm_sequence_settle_unstarted(struct bm_sequence *seq, const char *why) {
 }
 
 void bm_sequence_abort(struct bm_sequence *seq, const char *why) {
+  if (seq->ended)
+    return;
   seq->aborted = 1;
   bm_seq_fail(seq, 0, why);
 }

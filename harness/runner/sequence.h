@@ -59,6 +59,9 @@ struct bm_run_context {
   struct bm_pool *pool;
   struct bm_ports *ports;
   const struct bm_other_user *other_user;
+  /* Why the OS would not start bm-role as the other user ("" while it
+   * did): that user's probes are unsupported then, with this reason. */
+  char other_user_refused[320];
   const char *role_path;
   int timeout_ms;
   /* A role's first answer includes its program's start: a JVM or an
@@ -111,11 +114,13 @@ struct bm_sequence {
   int attempt;   /* 0, then 1 when it runs again */
   int finishing; /* ending: no reply is awaited any more */
   int aborted;   /* Ctrl-C: no second attempt */
+  int ended;     /* its cells recorded, its timers closing: nothing to end */
   /* The witness: waiting for a reading or in one (runner/await_state.c),
    * and what the last one showed. */
   int witness_busy;
   int witness_settled; /* a runtime's state read twice (await_state.c) */
   char witness_seen[64];
+  enum bm_sock_kind witness_kind;
   uint64_t witness_since, poll_ms;
   /* Inherit: the child the server leaves behind (pid 0 until the server
    * names it, and again once it is reaped), and the write end of the pipe

@@ -31,6 +31,13 @@ struct bm_worker *bm_seq_worker(struct bm_sequence *seq, enum bm_user user,
                                 const struct bm_option *option, uv_file pass_fd,
                                 struct bm_worker **slot);
 
+/* The same, but a worker that could not be started is only the error
+ * (*slot NULL): another user's probe that cannot start is its own cell's
+ * trouble, not the sequence's. */
+struct bm_error bm_seq_try_worker(struct bm_sequence *seq, enum bm_user user,
+                                  const struct bm_option *option,
+                                  uv_file pass_fd, struct bm_worker **slot);
+
 /* Sends `r` to `w` and calls `then` with the answer (within the
  * deadline, else the sequence fails). */
 void bm_seq_request(struct bm_sequence *seq, struct bm_worker *w,

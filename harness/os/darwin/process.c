@@ -34,4 +34,7 @@ int bm_process_read(uv_pid_t pid, struct bm_process *out) {
 
 int bm_process_adopt_orphans(void) { return 0; }
 
-int bm_process_end_with_parent(void) { return 0; }
+int bm_process_end_with_parent(int signum) {
+  (void)signum;
+  return 0;
+}

@@ -42,7 +42,6 @@ int bm_process_adopt_orphans(void) {
   return errno == EBUSY ? 0 : errno; /* EBUSY: a reaper already */
 }
 
-int bm_process_end_with_parent(void) {
-  int signum = SIGKILL;
+int bm_process_end_with_parent(int signum) {
   return procctl(P_PID, 0, PROC_PDEATHSIG_CTL, &signum) == 0;
 }

@@ -37,6 +37,6 @@ int bm_process_adopt_orphans(void) {
   return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 ? 0 : errno;
 }
 
-int bm_process_end_with_parent(void) {
-  return prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == 0;
+int bm_process_end_with_parent(int signum) {
+  return prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0) == 0;
 }

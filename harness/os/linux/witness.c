@@ -11,7 +11,18 @@
  * for the pseudo-state TCP_BOUND_INACTIVE, and reported in TCP_CLOSE (Linux
  * 6.9 and later; older kernels list none, and the harness finds that out
  * before it relies on it). UDP sockets have no state: a dump of those on
- * the port says it is bound. */
+ * the port says it is bound.
+ *
+ * Which kind of socket the connection is: Linux turns a TIME_WAIT, and an
+ * orphaned FIN_WAIT_2 whose last ACK came while its owner was not in the
+ * middle of a call on it, into a time-wait mini-socket with no owner;
+ * otherwise (a race: the ACK came while close() still held the socket) a
+ * FIN_WAIT_2 stays a full socket, owner and all, until its timeout. Both
+ * are FIN_WAIT_2; only the full one has an owner for SO_REUSEPORT's
+ * same-user rule to compare another user's bind with.
+ * sock_diag says which: a mini-socket's entry has timer 3 ("time-wait
+ * timer"), no uid and no inode (net/ipv4/inet_diag.c,
+ * inet_twsk_diag_fill); a full socket's timer is 0, 1, 2 or 4. */
 #include "os/witness.h"
 
 #include "os/linux/diag.h"
@@ -69,9 +80,15 @@ static size_t connection_request(const struct bm_witness_query *q,
   return len;
 }
 
+/* idiag_timer of a time-wait mini-socket (inet_twsk_diag_fill). */
+#define TIMEWAIT_TIMER 3
+
 struct counting {
   enum bm_proto proto;
-  unsigned skip_states; /* kernel states not to count */
+  /* The lookup of the connection, which falls back to the listener (or a
+   * bound socket) when there is none: those are skipped, the port's dump
+   * has counted them; the connection's kind is noted. */
+  int connection;
   struct bm_witness *w;
 };
 
@@ -80,19 +97,24 @@ static void count_one(const struct nlmsghdr *h, const struct inet_diag_msg *m,
   (void)h;
   struct counting *c = ctx;
   enum bm_sock_state s;
-  if (c->proto == BM_UDP)
+  const unsigned skip_states =
+      c->connection ? 1u << TCP_LISTEN | 1u << TCP_CLOSE : 0;
+  if (c->proto == BM_UDP) {
     c->w->count[BM_UDP_BOUND]++;
-  else if (!(c->skip_states & (1u << m->idiag_state)) &&
-           bm_linux_tcp_state(m->idiag_state, &s) == 0)
+  } else if (!(skip_states & (1u << m->idiag_state)) &&
+             bm_linux_tcp_state(m->idiag_state, &s) == 0) {
     c->w->count[s]++;
+    if (c->connection)
+      c->w->connection_kind =
+          m->idiag_timer == TIMEWAIT_TIMER ? BM_SOCK_TIMEWAIT : BM_SOCK_FULL;
+  }
 }
 
 /* An exact lookup that misses answers ENOENT: nothing there, not an error
  * (bm_diag_ask). */
 static int ask(int fd, const struct bm_diag_request *r, size_t len,
-               enum bm_proto proto, unsigned skip_states,
-               struct bm_witness *w) {
-  struct counting c = {proto, skip_states, w};
+               enum bm_proto proto, int connection, struct bm_witness *w) {
+  struct counting c = {proto, connection, w};
   return bm_diag_ask(fd, r, len, count_one, &c);
 }
 
@@ -114,7 +136,7 @@ static int read_one(int fd, const struct bm_witness_query *q,
     /* With no connection the lookup falls back to the listener: skip it,
      * the dump above has counted it already. */
     size_t len = connection_request(q, &r);
-    err = ask(fd, &r, len, q->proto, 1u << TCP_LISTEN | 1u << TCP_CLOSE, w);
+    err = ask(fd, &r, len, q->proto, 1, w);
   }
   return err;
 }

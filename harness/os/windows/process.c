@@ -26,7 +26,10 @@ void bm_other_user_find(struct bm_other_user *other) {
 
 /* A role ends at the end of its input; libuv's job object ends the roles
  * it started when the harness exits. */
-int bm_process_end_with_parent(void) { return 0; }
+int bm_process_end_with_parent(int signum) {
+  (void)signum;
+  return 0;
+}
 
 int bm_orphans_adopt(void) { return 0; }
 

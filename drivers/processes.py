@@ -1,0 +1,45 @@
+"""For the tests: the processes a test started, found by a token in their
+environment (every process a run starts inherits it), and a bounded wait
+for what they do."""
+import os
+import time
+import uuid
+from pathlib import Path
+
+
+def with_token():
+    """An environment whose token marks every process a run starts."""
+    token = str(uuid.uuid4())
+    return token, {**os.environ, "BM_TEST_TOKEN": token}
+
+
+def processes_with(token):
+    """Live processes whose environment carries `token`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if token.encode() in (entry / "environ").read_bytes():
+                found.append(int(entry.name))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def programs_with(token):
+    """The program names (as ps shows them) of those processes."""
+    found = []
+    for pid in processes_with(token):
+        try:
+            found.append(Path(f"/proc/{pid}/comm").read_text().strip())
+        except OSError:
+            continue
+    return found
+
+
+def wait_until(condition, what, limit=30):
+    """Polls `condition`: a bound, not a timing (it fails only when the
+    condition never comes)."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < deadline, f"never: {what}"
+        time.sleep(0.01)

@@ -1,0 +1,27 @@
+/* The role program for another user's probes. A probe as another user
+ * (nobody, when the harness runs as root) must be able to execute bm-role,
+ * and a checkout in a folder that user cannot enter (a `mktemp -d` folder,
+ * root's home: mode 0700) does not let it. So a run with such probes
+ * copies bm-role into a folder of its own in the system's temporary folder
+ * ($TMPDIR or /tmp), which every user may enter (0711) but only root may
+ * change, and removes it when the run ends: done, interrupted, or stopped
+ * by its parent's death. A harness killed outright (SIGKILL) leaves it. */
+#ifndef BM_RUNNER_ROLE_COPY_H
+#define BM_RUNNER_ROLE_COPY_H
+
+#include <stddef.h>
+
+struct bm_role_copy {
+  char folder[1024]; /* "" when there is none */
+  char path[1200];
+};
+
+/* Copies `role_path`; 0, or -1 with `why` (nothing left behind). */
+int bm_role_copy_make(struct bm_role_copy *copy, const char *role_path,
+                      char *why, size_t size);
+
+/* Removes the copy and its folder, if there is one (a line on stderr if
+ * it could not). */
+void bm_role_copy_remove(struct bm_role_copy *copy);
+
+#endif
