@@ -350,7 +350,8 @@ def test_a_broken_run_replaces_no_result_file(tmp_path):
     (tmp_path / "README.md").write_text("readme")
     proc = subprocess.run(
         driver(tmp_path, "run", "--filter",
-               "scenario=bind proto=tcp address=0.0.0.0/0.0.0.0", "--out",
+               "scenario=bind proto=tcp address=0.0.0.0/0.0.0.0 "
+               "listener_option=default", "--out",
                str(keep)), capture_output=True, text=True, timeout=300,
         env=REAL_HARNESS, preexec_fn=few_descriptors)
     assert proc.returncode == harness.SOME_INVALID, proc.stderr
