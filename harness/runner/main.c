@@ -283,7 +283,7 @@ static int run_bench_command(const struct command_line *c) {
 }
 
 static const char usage_text[] =
-    "usage: bindmatrix matrix|plan|bench|list [flags] (see the README)\n"
+    "usage: bindmatrix matrix|plan|bench|list|check [flags] (see the README)\n"
     "  selection: --filter 'FIELD=VALUE[,VALUE] ...', --scenarios L,\n"
     "    --protos L, --families L, --addresses L, --listener-endpoints L,\n"
     "    --probe-endpoints L, --options L, --listener-options L,\n"
@@ -314,6 +314,11 @@ int main(int argc, char **argv) {
             command);
     return 2;
   }
+  for (int i = 2; i < argc; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      fputs(usage_text, stdout);
+      return 0;
+    }
   struct command_line c;
   int err = parse(argc, argv, &c);
   if (err != 0)
