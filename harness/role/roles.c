@@ -17,7 +17,7 @@ static void close_socket(bm_socket *s) {
 
 static void close_listener(struct bm_role_sockets *rs) {
   if (rs->listener_by_libuv && rs->listener != BM_NO_SOCKET)
-    bm_uv_tcp_close();
+    bm_uv_tcp_close(rs->listener);
   else
     close_socket(&rs->listener);
   rs->listener = BM_NO_SOCKET;

@@ -7,11 +7,10 @@
 #include "role/protocol.h"
 
 /* A blocking socket bound by uv_tcp_bind in *out, or the failing stage and
- * error. A role holds at most one such socket at a time (a listener or a
- * probe's), owned by libuv's handle: close it with bm_uv_tcp_close. */
+ * error. It is owned by its libuv handle: close it with bm_uv_tcp_close. */
 struct bm_status bm_uv_tcp_open(const struct bm_endpoint *ep, bm_socket *out);
 
-/* Closes the socket bm_uv_tcp_open made, through its libuv handle. */
-void bm_uv_tcp_close(void);
+/* Closes a socket bm_uv_tcp_open made, through its libuv handle. */
+void bm_uv_tcp_close(bm_socket s);
 
 #endif
