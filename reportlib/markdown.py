@@ -249,8 +249,10 @@ def report_markdown(files, every=False):
     table = views.best_table(files)
     cards = card.cards(files)
     named = card.named_by(cards)
-    text_ = (f"### What to set: the answer per OS\n\n{EVIDENCE_LEGEND}\n\n"
+    # The answer first; what its evidence classes mean after it.
+    text_ = ("### What to set: the answer per OS\n\n"
              + "\n".join(card_markdown(c) for c in cards) + "\n"
+             f"{EVIDENCE_LEGEND}\n\n"
              "### The blog's table, at the best evidence per OS\n\n"
              "TCP at 0.0.0.0/0.0.0.0: the new server binds with the old "
              "one's option, as the same user. "
