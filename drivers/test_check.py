@@ -7,6 +7,7 @@ the other OS layers have no port listing yet (harness/os/port_listing.h).
 """
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import harness
+import vocabulary
 
 HERE = Path(__file__).resolve().parent
 SERVERS_PY = str(HERE / "check_servers.py")
@@ -34,6 +36,32 @@ SERVERS = {
     "share": [PYTHON, SERVERS_PY, "share", "{port}"],
     "stubborn": [PYTHON, SERVERS_PY, "stubborn", "{port}"],
 }
+# Servers made with each runtime's own listen call, the one its role
+# program measures (runtimes/): a listener at 0.0.0.0 on $PORT that
+# accepts and keeps its connections.
+RUNTIME_SERVERS = {
+    "node": ["node", "-e", "const c = []; require('net').createServer("
+             "(s) => c.push(s)).listen(+process.env.PORT, '0.0.0.0')"],
+    "python-asyncio": [PYTHON, "-c", "import asyncio, os\n"
+                       "async def main():\n"
+                       "    c = []\n"
+                       "    s = await asyncio.start_server(lambda r, w: "
+                       "c.append(w), '0.0.0.0', int(os.environ['PORT']))\n"
+                       "    await s.serve_forever()\n"
+                       "asyncio.run(main())"],
+    "python-socketserver": [PYTHON, "-c", "import os, socketserver, time\n"
+                            "class Keep(socketserver.BaseRequestHandler):\n"
+                            "    def handle(self): time.sleep(3600)\n"
+                            "socketserver.ThreadingTCPServer(('0.0.0.0', "
+                            "int(os.environ['PORT'])), Keep)"
+                            ".serve_forever()"],
+    "ruby": ["ruby", "-rsocket", "-e", "s = TCPServer.new('0.0.0.0', "
+             "Integer(ENV['PORT'])); c = []; loop { c << s.accept }"],
+    "perl": ["perl", "-MIO::Socket::IP", "-e", "my $s = IO::Socket::IP->new("
+             "LocalHost => '0.0.0.0', LocalPort => $ENV{PORT}, Listen => "
+             "128) or die $@; my @c; push @c, $s->accept while 1"],
+}
+SERVERS.update(RUNTIME_SERVERS)
 # The grace period before SIGKILL, short: stubborn waits all of it.
 GRACE_MS = "500"
 
@@ -48,6 +76,19 @@ VERDICTS = [
     *[(server, verdict, True)
       for server in ("http.server", "http.server-127.0.0.1",
                      "http.server-[::]", "nginx", "stubborn")
+      for verdict in ("restart-safe", "hijack-safe (other user)",
+                      "hijack-safe (same user)", "inherit-safe")],
+    # The runtimes' listeners, as the matrix measured them (results/,
+    # scenarios/expected/linux.toml): Node, asyncio and Ruby set
+    # SO_REUSEADDR; socketserver (ThreadingTCPServer's allow_reuse_address
+    # is False) and IO::Socket::IP (ReuseAddr only when asked) do not, so
+    # their next instance meets the old connections and is refused.
+    *[(server, verdict, True)
+      for server in ("node", "python-asyncio", "ruby")
+      for verdict in ("restart-safe", "hijack-safe (other user)",
+                      "hijack-safe (same user)", "inherit-safe")],
+    *[(server, verdict, verdict != "restart-safe")
+      for server in ("python-socketserver", "perl")
       for verdict in ("restart-safe", "hijack-safe (other user)",
                       "hijack-safe (same user)", "inherit-safe")],
     # No SO_REUSEADDR, and a child that keeps the listener after the
@@ -103,6 +144,9 @@ def checked(tmp_path_factory):
     def get(server):
         if server == "nginx" and not os.access(NGINX, os.X_OK):
             pytest.skip(f"{NGINX} is not installed (Debian package nginx)")
+        program = SERVERS[server][0]
+        if server in RUNTIME_SERVERS and not shutil.which(program):
+            pytest.skip(f"{program} is not installed")
         if server not in cache:
             folder = tmp_path_factory.mktemp(server)
             out = folder / "check.json"
@@ -402,3 +446,14 @@ def test_matrix_check_passes_arguments_untouched():
     argv = ["--json", "x.json", "--timeout-ms", "5", "--", "srv", "--port",
             "{port}"]
     assert parser.parse_args(["check", *argv]).args == argv
+
+
+@only_linux
+def test_probes_are_the_harness_own_sockets(checked):
+    # A runtime's listener is probed by the matrix, with its role program;
+    # the check's probes are every socket option and libuv's bind.
+    _, result = checked("http.server")
+    probed = {c["probe_option"] for c in result["check"]["cells"]
+              if c["scenario"] == "check-hijack"}
+    assert probed == {o["name"] for o in vocabulary.rows("options")
+                      if o["via"] != "runtime"}

@@ -35,7 +35,9 @@ contender(const struct bm_check_start *s, const struct bm_endpoint_def *ep) {
   return NULL;
 }
 
-/* Every (endpoint, option, user) cell, in the vocabulary's orders. */
+/* Every (endpoint, option, user) cell, in the vocabulary's orders. The
+ * options are the harness's own sockets (a socket option, libuv's bind):
+ * a runtime's listener is the matrix's to probe with (its role program). */
 static int plan_probes(struct bm_check_result *res) {
   int n = 0,
       max = bm_endpoint_table.count * bm_option_table.count * BM_USER_COUNT;
@@ -46,7 +48,8 @@ static int plan_probes(struct bm_check_result *res) {
     const struct bm_endpoint_def *ep = bm_endpoint_at(e);
     const struct bm_endpoint_def *against = contender(&res->first, ep);
     for (int o = 0; against && o < bm_option_table.count; o++)
-      for (int u = 0; u < BM_USER_COUNT; u++) {
+      for (int u = 0;
+           u < BM_USER_COUNT && bm_option_at(o)->via != BM_VIA_RUNTIME; u++) {
         struct bm_cell *c = &res->probes[n++].cell;
         c->key.proto = BM_TCP;
         c->key.listener = against;
