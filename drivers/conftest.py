@@ -2,6 +2,7 @@
 platform's expectations. The measured result file is kept under
 $BINDMATRIX_RESULTS_DIR (the build directory when Meson runs the suite)."""
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -34,3 +35,22 @@ def measured_cells(measured):
 @pytest.fixture(scope="session")
 def expected(measured):
     return expectations.load_for_platform(measured["platform"])
+
+
+@pytest.fixture
+def private_checkout(tmp_path):
+    """The build's programs, the runtimes' roles among them, in a folder
+    only root may enter, as a checkout in a `mktemp -d` folder or in /root
+    is: its harness."""
+    build = harness.harness_path().parent.parent
+    folder = tmp_path / "checkout"
+    folder.mkdir(mode=0o700)
+    folder.chmod(0o700)
+    (folder / "harness").mkdir()
+    for program in ("bindmatrix", "bm-role"):
+        shutil.copy(build / "harness" / program, folder / "harness")
+    (folder / "runtimes").mkdir()
+    for role in (build / "runtimes").iterdir():
+        if role.is_file():
+            shutil.copy(role, folder / "runtimes")
+    return folder / "harness" / "bindmatrix"

@@ -177,6 +177,22 @@ def test_verdict(checked, row):
 
 
 @only_linux
+@pytest.mark.skipif(not other_user(),
+                    reason="a probe as another user needs root")
+def test_another_users_probes_run_from_a_checkout_it_cannot_enter(
+        private_checkout, tmp_path):
+    out = tmp_path / "check.json"
+    proc = subprocess.run(
+        [str(private_checkout), "check", "--json", str(out), "--grace-ms",
+         GRACE_MS, "--", *command_of("http.server", tmp_path)],
+        capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    verdict = next(v for v in json.loads(out.read_text())["check"]["verdicts"]
+                   if v["name"] == "hijack-safe (other user)")
+    assert verdict["answer"] is True, verdict["evidence"]
+
+
+@only_linux
 @pytest.mark.parametrize("server", SERVERS)
 def test_exit_status_says_whether_any_verdict_is_no(checked, server):
     status, result = checked(server)

@@ -30,11 +30,11 @@ def cells_of(out):
     return json.loads(out)["cells"]
 
 
-def outcomes(cells):
-    return {vocabulary.cell_key(c): (c["outcome"], c["witnessed_state"],
-                                     c.get("reached"),
-                                     c.get("child_holds_listener"))
-            for c in cells}
+MEASURED = ("outcome", "witnessed_state", "reached", "child_holds_listener")
+
+
+def differing(before, after):
+    return vocabulary.differing_cells(before, after, MEASURED)
 
 
 def listening_ports():
@@ -173,7 +173,7 @@ def test_two_runs_back_to_back_give_the_same_table():
     assert first[0] == second[0] == 0
     cells = cells_of(second[1])
     assert len(cells) > 500
-    assert outcomes(cells_of(first[1])) == outcomes(cells)
+    assert differing(cells_of(first[1]), cells) == []
 
 
 def test_role_workers_measure_what_fresh_processes_do():
@@ -183,7 +183,7 @@ def test_role_workers_measure_what_fresh_processes_do():
     w, f = json.loads(workers[1]), json.loads(fresh[1])
     assert (w["run"]["roles"], f["run"]["roles"]) == ("workers", "fresh")
     assert w["run"]["role_processes"] < f["run"]["role_processes"]
-    assert outcomes(w["cells"]) == outcomes(f["cells"])
+    assert differing(w["cells"], f["cells"]) == []
 
 
 # ---- deadlines, retries and the witness, with stand-in roles -------------------
@@ -556,7 +556,7 @@ def test_a_repeated_run_of_steady_cells_marks_none():
     assert (once["run"]["repeat"], once["run"]["varied"]) == (1, None)
     assert (twice["run"]["repeat"], twice["run"]["varied"]) == (2, 0)
     assert not any("varied" in c for c in twice["cells"])
-    assert outcomes(twice["cells"]) == outcomes(once["cells"])
+    assert differing(twice["cells"], once["cells"]) == []
     assert twice["run"]["role_processes"] > once["run"]["role_processes"]
 
 
@@ -566,18 +566,8 @@ needs_root = pytest.mark.skipif(os.geteuid() != 0,
                                 reason="a probe as another user needs root")
 
 OTHER_USER = ("scenario=bind,hijack proto=tcp address=0.0.0.0/0.0.0.0 "
-              "option=default,SO_REUSEPORT state=LISTEN,TIME_WAIT")
-
-
-def private_checkout(tmp_path):
-    """The build's two programs in a folder only root may enter, as a
-    checkout in a `mktemp -d` folder or in /root is."""
-    folder = tmp_path / "checkout"
-    folder.mkdir(mode=0o700)
-    folder.chmod(0o700)
-    for program in ("bindmatrix", "bm-role"):
-        shutil.copy(harness.harness_path().parent / program, folder)
-    return folder / "bindmatrix"
+              "option=default,SO_REUSEPORT,python:asyncio "
+              "state=LISTEN,TIME_WAIT")
 
 
 @pytest.fixture
@@ -593,8 +583,8 @@ def open_folder():
 
 @needs_root
 def test_another_users_probe_runs_from_a_checkout_it_cannot_enter(
-        tmp_path, open_folder):
-    exe = private_checkout(tmp_path)
+        private_checkout, open_folder):
+    exe = private_checkout
     tmpdir = open_folder
     status, out, err = run("matrix", "--quiet", "--filter", OTHER_USER,
                            exe=exe, env={**os.environ, "TMPDIR": str(tmpdir)})
@@ -604,15 +594,16 @@ def test_another_users_probe_runs_from_a_checkout_it_cannot_enter(
     assert other and all(c["outcome"] not in ("invalid", "unsupported")
                          for c in other)
     # the same table as the build's own programs give
-    assert outcomes(cells) == outcomes(cells_of(
-        run("matrix", "--quiet", "--filter", OTHER_USER)[1]))
-    assert list(tmpdir.iterdir()) == []  # the run's copy of bm-role is gone
+    assert differing(cells, cells_of(
+        run("matrix", "--quiet", "--filter", OTHER_USER)[1])) == []
+    assert list(tmpdir.iterdir()) == []  # the run's copy of the roles is gone
 
 
 @needs_root
-def test_a_probe_the_os_will_not_start_leaves_the_same_users_cells(tmp_path):
-    # $TMPDIR is private too: the copy of bm-role is out of nobody's reach.
-    exe = private_checkout(tmp_path)
+def test_a_probe_the_os_will_not_start_leaves_the_same_users_cells(
+        private_checkout, tmp_path):
+    # $TMPDIR is private too: the copy of the roles is out of nobody's reach.
+    exe = private_checkout
     private_tmp = tmp_path / "private-tmp"
     private_tmp.mkdir(mode=0o700)
     status, out, err = run("matrix", "--quiet", "--filter", OTHER_USER,
@@ -633,7 +624,7 @@ def test_a_probe_the_os_will_not_start_leaves_the_same_users_cells(tmp_path):
 @needs_root
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM],
                          ids=["SIGINT", "SIGTERM"])
-def test_an_interrupted_run_removes_its_copy_of_bm_role(open_folder, signum):
+def test_an_interrupted_run_removes_its_copy_of_the_roles(open_folder, signum):
     tmpdir = open_folder
     proc = subprocess.Popen(
         [str(harness.harness_path()), "matrix", "--verbose", "--quiet",
@@ -642,7 +633,8 @@ def test_an_interrupted_run_removes_its_copy_of_bm_role(open_folder, signum):
         env={**os.environ, "TMPDIR": str(tmpdir)})
     proc.stderr.readline()  # a sequence has started: the copy is there
     [copy] = tmpdir.iterdir()
-    assert (copy / "bm-role").exists()
+    assert (copy / "harness" / "bm-role").exists()
+    assert (copy / "runtimes" / "bm-role-python").exists()
     proc.send_signal(signum)
     proc.communicate(timeout=10)
     assert proc.returncode == 128 + signum

@@ -7,6 +7,11 @@ give the same outcomes whatever the machine is doing?
                                        the same outcomes
     tools/reliability.py repeat [N]    N native runs back to back (20): the
                                        same outcomes every time
+    tools/reliability.py stranger      the full native matrix idle, then
+                                       while another program takes free
+                                       ports (bind(0), 300 sockets at a
+                                       time, each for 20 ms): 0 invalid,
+                                       the same outcomes
     tools/reliability.py fresh-wine [N]
                                        N fresh clones of this repository,
                                        each with a fresh Wine prefix: the
@@ -16,8 +21,10 @@ give the same outcomes whatever the machine is doing?
 Each prints one line per run and a summary; exit status 1 when a run
 disagrees or fails. Run it from a checkout that `./matrix run` has built.
 """
+import collections
 import multiprocessing
 import os
+import socket
 import shutil
 import subprocess
 import sys
@@ -43,28 +50,18 @@ def measure():
     return result, time.monotonic() - started
 
 
-def outcomes(result):
-    return {vocabulary.cell_key(c): tuple(c.get(f) for f in MEASURED)
-            for c in result["cells"]}
-
-
 def invalid(result):
     return sum(c["outcome"] == "invalid" for c in result["cells"])
 
 
-def differences(a, b):
-    """Cells whose measured fields differ, as (key, a, b)."""
-    return [(k, a[k], b.get(k)) for k in a if a[k] != b.get(k)]
-
-
 def report_run(label, result, seconds, reference=None):
-    diff = differences(outcomes(reference), outcomes(result)) \
-        if reference else []
+    diff = vocabulary.differing_cells(reference["cells"], result["cells"],
+                                      MEASURED) if reference else []
     print(f"{label}: {len(result['cells'])} cells in {seconds:.1f} s, "
           f"{invalid(result)} invalid, {result['run']['retries']} retries, "
           f"{len(diff)} differ from the first run", flush=True)
-    for key, first, then in diff[:10]:
-        print(f"  {dict(key)}: {first} -> {then}")
+    for line in diff[:10]:
+        print(f"  {line}")
     return not diff and invalid(result) == 0
 
 
@@ -73,20 +70,45 @@ def spin():
         pass
 
 
-def command_busy(_args):
+def take_free_ports():
+    """What any program's bind(0) does to the ports the harness was given
+    as free: holds 300 of them at a time, IPv4 and IPv6, each 20 ms."""
+    held = collections.deque()
+    while True:
+        sock = socket.socket(socket.AF_INET6 if len(held) % 2
+                             else socket.AF_INET)
+        sock.bind(("", 0))
+        held.append((time.monotonic(), sock))
+        while held and (len(held) > 300
+                        or time.monotonic() - held[0][0] > 0.02):
+            held.popleft()[1].close()
+
+
+def against_idle(label, disturbances):
+    """The full matrix idle, then while `disturbances` run."""
     idle, seconds = measure()
     ok = report_run("idle", idle, seconds)
-    workers = [multiprocessing.Process(target=spin, daemon=True)
-               for _ in range(os.cpu_count() or 2)]
-    for w in workers:
-        w.start()
+    for d in disturbances:
+        d.start()
     try:
-        busy, seconds = measure()
+        disturbed, seconds = measure()
     finally:
-        for w in workers:
-            w.terminate()
-    return ok & report_run(f"busy ({len(workers)} cores spinning)", busy,
-                           seconds, idle)
+        for d in disturbances:
+            d.terminate()
+    return ok & report_run(label, disturbed, seconds, idle)
+
+
+def command_busy(_args):
+    cores = os.cpu_count() or 2
+    return against_idle(f"busy ({cores} cores spinning)",
+                        [multiprocessing.Process(target=spin, daemon=True)
+                         for _ in range(cores)])
+
+
+def command_stranger(_args):
+    return against_idle("while another program takes free ports",
+                        [multiprocessing.Process(target=take_free_ports,
+                                                 daemon=True)])
 
 
 def command_repeat(args):
@@ -124,8 +146,8 @@ def command_fresh_wine(args):
     return ok
 
 
-COMMANDS = {"busy": command_busy, "repeat": command_repeat,
-            "fresh-wine": command_fresh_wine}
+COMMANDS = {"busy": command_busy, "stranger": command_stranger,
+            "repeat": command_repeat, "fresh-wine": command_fresh_wine}
 
 
 def main(argv):

@@ -56,3 +56,18 @@ def cell_key(cell):
     a scenario does not use (cloexec, spawn outside inherit) are absent."""
     return tuple((field, cell[field]) for field in cell_key_fields()
                  if field in cell and cell[field] is not None)
+
+
+def differing_cells(before, after, fields):
+    """The cells of `before` whose `fields` are not what `after` measured
+    (or that `after` lacks), each as one readable line: a comparison of two
+    runs then fails by naming the cells, not by printing both tables."""
+    def measured(cells):
+        return {cell_key(c): tuple(c.get(f) for f in fields) for c in cells}
+    a, b = measured(before), measured(after)
+    return [" ".join(f"{f}={v}" for f, v in key)
+            + f": {dict(zip(fields, a[key]))} -> "
+            + (f"{dict(zip(fields, b[key]))}" if key in b else "absent")
+            for key in a if a[key] != b.get(key)] \
+        + [" ".join(f"{f}={v}" for f, v in key) + ": only in the second run"
+           for key in b if key not in a]

@@ -93,6 +93,25 @@ static int settles(struct bm_sequence *seq, int reached) {
   return 0;
 }
 
+/* The port held nothing of the sequence's when a probe was refused (the
+ * CLOSED state): a socket on it now is no role's. The OS hands a free port
+ * to anyone's bind(0) (Python's, a test's running beside the harness), and
+ * a refusal then is that program's doing, not the state's. */
+static void rechecked(struct bm_sequence *seq) {
+  void (*then)(struct bm_sequence *) = seq->rechecked;
+  seq->rechecked = NULL;
+  if (strcmp(seq->witness_seen, "CLOSED") == 0) {
+    then(seq);
+    return;
+  }
+  char why[200];
+  snprintf(why, sizeof why,
+           "port %d showed %s after a probe was refused there in CLOSED: "
+           "another program's socket",
+           seq->port, seq->witness_seen);
+  bm_seq_fail(seq, 1, why);
+}
+
 static void reading_done(struct bm_sequence *seq, struct bm_error error) {
   seq->witness_busy = 0;
   if (seq->finishing) {
@@ -105,6 +124,10 @@ static void reading_done(struct bm_sequence *seq, struct bm_error error) {
     snprintf(why, sizeof why, "the state witness could not read the OS: %s",
              text);
     bm_seq_fail(seq, 0, why);
+    return;
+  }
+  if (seq->rechecked) {
+    rechecked(seq);
     return;
   }
   int reached =
@@ -145,11 +168,13 @@ static void start_reading(struct bm_witness_batch *b) {
   for (int i = 0; i < b->waiting_count; i++) {
     struct bm_sequence *seq = b->waiting[i];
     b->reading[i] = seq;
+    /* A recheck looks for anyone's socket on the port, in either family. */
     b->queries[i] = (struct bm_witness_query){seq->plan->proto,
                                               {seq->plan->listener, seq->port},
                                               seq->peer_port,
                                               seq->plan->listener_option->via ==
-                                                  BM_VIA_RUNTIME};
+                                                      BM_VIA_RUNTIME ||
+                                                  seq->rechecked != NULL};
   }
   b->reading_count = b->waiting_count;
   b->waiting_count = 0;
@@ -162,6 +187,12 @@ void bm_seq_await_state(struct bm_sequence *seq) {
   seq->witness_since = uv_now(seq->run->loop);
   seq->poll_ms = 0;
   seq->witness_settled = 0;
+  enqueue(seq);
+}
+
+void bm_seq_recheck_state(struct bm_sequence *seq,
+                          void (*then)(struct bm_sequence *seq)) {
+  seq->rechecked = then;
   enqueue(seq);
 }
 

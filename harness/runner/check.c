@@ -264,9 +264,11 @@ int bm_check_main(int argc, char **argv) {
     } else if (status != 0) {
       fprintf(stderr, "bindmatrix check: %s\n", res.failure);
     } else {
-      status = finish(&o, &res, o.json_path ? &out : NULL);
+      status = -1;
     }
-    bm_check_loop_close(l);
+    bm_check_loop_close(l); /* nothing runs while the answer is printed */
+    if (status == -1)
+      status = finish(&o, &res, o.json_path ? &out : NULL);
   }
   if (o.json_path && status != EXIT_SAFE && status != EXIT_UNSAFE &&
       status != EXIT_NOT_MEASURED)

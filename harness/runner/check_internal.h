@@ -17,6 +17,7 @@
 #include "runner/cell.h"
 #include "runner/pool.h"
 #include "runner/ports.h"
+#include "runner/role_copy.h"
 
 #include <stdint.h>
 #include <uv.h>
@@ -54,6 +55,7 @@ struct bm_check_loop {
   struct bm_pool pool;
   int pool_closed;
   struct bm_other_user other_user;
+  struct bm_role_copy other_role; /* for other_user's probes */
   struct bm_ports ports;
   char role_path[4096];
 };

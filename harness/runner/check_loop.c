@@ -51,6 +51,9 @@ int bm_check_loop_init(struct bm_check_loop *l) {
   if (err == 0)
     err = bm_child_sibling_path("bm-role", l->role_path, sizeof l->role_path);
   bm_pool_init(&l->pool, &l->loop, l->role_path, &l->other_user, 0);
+  /* The hijack probes as another user, from a checkout it may not enter. */
+  if (err == 0)
+    bm_role_copy_for_other_user(&l->other_role, &l->pool, &l->other_user);
   l->pool.data = l;
   l->pool.on_closed = on_pool_closed;
   if (err != 0) {
@@ -71,6 +74,7 @@ void bm_check_loop_close(struct bm_check_loop *l) {
     uv_close((uv_handle_t *)&l->signals[i], NULL);
   uv_run(&l->loop, UV_RUN_DEFAULT);
   uv_loop_close(&l->loop);
+  bm_role_copy_remove(&l->other_role); /* every role has exited */
 }
 
 uint64_t bm_check_now(struct bm_check_loop *l) {

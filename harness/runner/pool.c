@@ -73,25 +73,25 @@ static struct bm_worker *idle_worker(struct bm_pool *pool, enum bm_user user,
   return NULL;
 }
 
-int bm_pool_program(const struct bm_pool *pool, const char *runtime, char *buf,
-                    size_t size) {
+int bm_pool_program(const struct bm_pool *pool, const char *runtime,
+                    enum bm_user user, char *buf, size_t size) {
+  const char *role = user == BM_USER_OTHER && pool->other_role_path
+                         ? pool->other_role_path
+                         : pool->role_path;
   if (!runtime) {
-    snprintf(buf, size, "%s", pool->role_path);
+    snprintf(buf, size, "%s", role);
     return 0;
   }
   /* bm-role is BUILD/harness/bm-role[.exe]; a runtime's role is
    * BUILD/runtimes/bm-role-<runtime>[.exe]. */
-  size_t dir = strlen(pool->role_path);
-  while (dir > 0 && pool->role_path[dir - 1] != '/' &&
-         pool->role_path[dir - 1] != '\\')
+  size_t dir = strlen(role);
+  while (dir > 0 && role[dir - 1] != '/' && role[dir - 1] != '\\')
     dir--;
+  size_t len = strlen(role);
   const char *suffix =
-      strlen(pool->role_path) > 4 &&
-              strcmp(pool->role_path + strlen(pool->role_path) - 4, ".exe") == 0
-          ? ".exe"
-          : "";
-  int n = snprintf(buf, size, "%.*s../runtimes/bm-role-%s%s", (int)dir,
-                   pool->role_path, runtime, suffix);
+      len > 4 && strcmp(role + len - 4, ".exe") == 0 ? ".exe" : "";
+  int n = snprintf(buf, size, "%.*s../runtimes/bm-role-%s%s", (int)dir, role,
+                   runtime, suffix);
   return n < 0 || (size_t)n >= size ? UV_ENAMETOOLONG : 0;
 }
 
@@ -99,7 +99,7 @@ static struct bm_error start_worker(struct bm_pool *pool, enum bm_user user,
                                     const char *runtime, uv_file pass_fd,
                                     struct bm_worker **out) {
   char program[4096];
-  int err_path = bm_pool_program(pool, runtime, program, sizeof program);
+  int err_path = bm_pool_program(pool, runtime, user, program, sizeof program);
   if (err_path != 0)
     return bm_error_from_uv(err_path);
   struct bm_worker *w = calloc(1, sizeof *w);
@@ -112,13 +112,7 @@ static struct bm_error start_worker(struct bm_pool *pool, enum bm_user user,
   w->child.data = w;
   w->child.on_line = on_pool_line;
   w->child.on_closed = on_worker_closed;
-  /* Another user runs bm-role from its copy (role_copy.h): it may not
-   * enter this checkout. A runtime's role has no copy: where that user
-   * cannot reach it, its spawn fails and says so. */
-  const char *path = !runtime && user == BM_USER_OTHER && pool->other_role_path
-                         ? pool->other_role_path
-                         : program;
-  char *argv[] = {(char *)path, NULL};
+  char *argv[] = {program, NULL};
   struct bm_error err =
       bm_child_spawn(pool->loop, &w->child, argv,
                      user == BM_USER_OTHER ? pool->other_user : NULL, pass_fd,

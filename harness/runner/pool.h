@@ -40,7 +40,8 @@ struct bm_pool {
   uv_loop_t *loop;
   const char *role_path;       /* bm-role; the runtimes' roles are beside it, in
                                   ../runtimes/ */
-  const char *other_role_path; /* its copy for other_user (role_copy.h) */
+  const char *other_role_path; /* the roles' copy for other_user
+                                  (role_copy.h) */
   const struct bm_other_user *other_user;
   int fresh;
   /* The runtimes' roles say on their standard error why they decline a
@@ -65,9 +66,10 @@ struct bm_error bm_pool_acquire(struct bm_pool *pool, enum bm_user user,
                                 const char *runtime, uv_file pass_fd,
                                 struct bm_worker **out);
 
-/* The path of `runtime`'s role program (NULL: bm-role's). */
-int bm_pool_program(const struct bm_pool *pool, const char *runtime, char *buf,
-                    size_t size);
+/* The path of `runtime`'s role program (NULL: bm-role's) as `user` runs
+ * it: another user runs the copy of the roles (role_copy.h), if any. */
+int bm_pool_program(const struct bm_pool *pool, const char *runtime,
+                    enum bm_user user, char *buf, size_t size);
 
 /* The role is done with it. `holds_sockets`: it must close them ("reset")
  * before anyone else may have it; a probe that answered holds none. */

@@ -199,6 +199,17 @@ static void hijack_connect(struct bm_sequence *seq) {
 
 /* ---- the probe ----------------------------------------------------------- */
 
+/* The probe was refused at bind on a port that showed nothing at all:
+ * the port is read again before the refusal counts (await_state.c). */
+static void refused(struct bm_sequence *seq) {
+  const struct bm_cell *cell = current_cell(seq);
+  if (cell->status == BM_CELL_MEASURED && cell->outcome.code != 0 &&
+      strcmp(seq->witness_seen, "CLOSED") == 0)
+    bm_seq_recheck_state(seq, probe_done);
+  else
+    probe_done(seq);
+}
+
 static void on_probe_reply(struct bm_sequence *seq, const struct bm_reply *r) {
   struct bm_cell *cell = current_cell(seq);
   if (!hijacking(seq)) {
@@ -208,7 +219,7 @@ static void on_probe_reply(struct bm_sequence *seq, const struct bm_reply *r) {
     } else {
       record_failure(cell, &r->status);
     }
-    probe_done(seq); /* a probe closes its socket before it answers */
+    refused(seq); /* a probe closes its socket before it answers */
     return;
   }
   if (r->ok || r->status.stage == BM_STAGE_LISTEN) {
@@ -223,7 +234,7 @@ static void on_probe_reply(struct bm_sequence *seq, const struct bm_reply *r) {
     seq->hijack_round = 0;
     hijack_connect(seq);
   } else
-    probe_done(seq); /* a listener that failed has nothing to keep */
+    refused(seq); /* a listener that failed has nothing to keep */
 }
 
 /* Another user's probe could not start: its cell says why, and the
@@ -234,11 +245,12 @@ static void other_user_failed(struct bm_sequence *seq, struct bm_error err) {
   struct bm_cell *cell = current_cell(seq);
   char error[64];
   bm_error_describe(err, error, sizeof error);
-  struct bm_pool *pool = seq->run->pool;
+  char program[4096];
+  bm_pool_program(seq->run->pool, current_spec(seq)->option->runtime,
+                  BM_USER_OTHER, program, sizeof program);
   snprintf(cell->reason, sizeof cell->reason,
-           "probe as another user: could not start %s as that user: %s",
-           pool->other_role_path ? pool->other_role_path : pool->role_path,
-           error);
+           "probe as another user: could not start %.200s as that user: %s",
+           program, error);
   int refused = err.code == UV_EACCES || err.code == UV_EPERM;
   cell->status = refused ? BM_CELL_UNSUPPORTED : BM_CELL_INVALID;
   if (refused)
@@ -272,10 +284,10 @@ static void next_probe(struct bm_sequence *seq) {
   while (seq->probe_index < seq->plan->probe_count &&
          settled_without_probe(seq))
     seq->probe_index++;
-  if (seq->probe_index == seq->plan->probe_count)
-    bm_seq_next_step(seq);
-  else
+  if (seq->probe_index < seq->plan->probe_count)
     start_probe(seq);
+  else
+    bm_seq_next_step(seq);
 }
 
 void bm_seq_probe_all(struct bm_sequence *seq) {

@@ -1,7 +1,10 @@
 #include "runner/role_copy.h"
 
+#include "runner/pool.h"
+
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <uv.h>
 
 /* One synchronous libuv file call (no loop needed): `err` becomes 0 or a
@@ -14,12 +17,12 @@
     (err) = result_ < 0 ? result_ : 0;                                         \
   } while (0)
 
-static const char *base_name(const char *path) {
-  const char *base = path;
-  for (const char *p = path; *p; p++)
-    if (*p == '/' || *p == '\\')
-      base = p + 1;
-  return base;
+/* The length of `path`'s folder part, with its last separator. */
+static size_t folder_length(const char *path) {
+  size_t n = strlen(path);
+  while (n > 0 && path[n - 1] != '/' && path[n - 1] != '\\')
+    n--;
+  return n;
 }
 
 static int make_folder(struct bm_role_copy *copy) {
@@ -35,25 +38,109 @@ static int make_folder(struct bm_role_copy *copy) {
   if (err == 0)
     snprintf(copy->folder, sizeof copy->folder, "%s", req.path);
   uv_fs_req_cleanup(&req);
+  /* mkdtemp made it 0700: others may enter, not list or change it. */
+  if (err == 0)
+    FS_CALL(err, uv_fs_chmod, copy->folder, 0711);
+  return err;
+}
+
+/* A copy every user may run (or read): whatever umask built the original. */
+static int copy_file(const char *from, const char *to) {
+  uv_fs_t req;
+  int err = uv_fs_stat(NULL, &req, from, NULL);
+  int mode = err == 0 && (req.statbuf.st_mode & 0111) ? 0755 : 0644;
+  uv_fs_req_cleanup(&req);
+  if (err == 0)
+    FS_CALL(err, uv_fs_copyfile, from, to, UV_FS_COPYFILE_EXCL);
+  if (err == 0)
+    FS_CALL(err, uv_fs_chmod, to, mode);
+  return err;
+}
+
+/* A listed entry's type: a file system that does not say is asked. */
+static uv_dirent_type_t type_of(const char *path, const uv_dirent_t *entry) {
+  if (entry->type != UV_DIRENT_UNKNOWN)
+    return entry->type;
+  uv_fs_t req;
+  uv_dirent_type_t type = UV_DIRENT_UNKNOWN;
+  if (uv_fs_lstat(NULL, &req, path, NULL) == 0)
+    type = (req.statbuf.st_mode & S_IFMT) == S_IFDIR   ? UV_DIRENT_DIR
+           : (req.statbuf.st_mode & S_IFMT) == S_IFREG ? UV_DIRENT_FILE
+                                                       : UV_DIRENT_UNKNOWN;
+  uv_fs_req_cleanup(&req);
+  return type;
+}
+
+/* The regular files of folder `from` (none when it does not exist) into a
+ * new folder `to`. */
+static int copy_files(const char *from, const char *to) {
+  uv_fs_t list;
+  if (uv_fs_scandir(NULL, &list, from, 0, NULL) < 0) {
+    uv_fs_req_cleanup(&list);
+    return 0;
+  }
+  int err;
+  FS_CALL(err, uv_fs_mkdir, to, 0711);
+  if (err == 0)
+    FS_CALL(err, uv_fs_chmod, to, 0711);
+  uv_dirent_t entry;
+  while (err == 0 && uv_fs_scandir_next(&list, &entry) != UV_EOF) {
+    char a[4400], b[1400];
+    snprintf(a, sizeof a, "%s/%s", from, entry.name);
+    snprintf(b, sizeof b, "%s/%s", to, entry.name);
+    /* Not the Go build's cache, nor the fetched node.exe's folder. */
+    if (type_of(a, &entry) == UV_DIRENT_FILE)
+      err = copy_file(a, b);
+  }
+  uv_fs_req_cleanup(&list);
+  return err;
+}
+
+/* Everything under `path`, a folder this run made, and the folder. */
+static int remove_tree(const char *path) {
+  uv_fs_t list;
+  int err = 0;
+  if (uv_fs_scandir(NULL, &list, path, 0, NULL) >= 0) {
+    uv_dirent_t entry;
+    while (err == 0 && uv_fs_scandir_next(&list, &entry) != UV_EOF) {
+      char child[1400];
+      snprintf(child, sizeof child, "%s/%s", path, entry.name);
+      if (type_of(child, &entry) == UV_DIRENT_DIR)
+        err = remove_tree(child);
+      else
+        FS_CALL(err, uv_fs_unlink, child);
+    }
+  }
+  uv_fs_req_cleanup(&list);
+  if (err == 0)
+    FS_CALL(err, uv_fs_rmdir, path);
   return err;
 }
 
 int bm_role_copy_make(struct bm_role_copy *copy, const char *role_path,
                       char *why, size_t size) {
   memset(copy, 0, sizeof *copy);
+  size_t dir = folder_length(role_path);
   int err = make_folder(copy);
   const char *step = "make a folder in the temporary folder";
+  char harness[1100];
   if (err == 0) {
-    snprintf(copy->path, sizeof copy->path, "%s/%s", copy->folder,
-             base_name(role_path));
-    step = "copy bm-role there";
-    /* mkdtemp made it 0700: others may enter, not list or change it. */
-    FS_CALL(err, uv_fs_chmod, copy->folder, 0711);
+    snprintf(harness, sizeof harness, "%s/harness", copy->folder);
+    snprintf(copy->path, sizeof copy->path, "%s/%s", harness, role_path + dir);
+    step = "copy the roles there";
+    FS_CALL(err, uv_fs_mkdir, harness, 0711);
   }
   if (err == 0)
-    FS_CALL(err, uv_fs_copyfile, role_path, copy->path, UV_FS_COPYFILE_EXCL);
+    FS_CALL(err, uv_fs_chmod, harness, 0711);
   if (err == 0)
-    FS_CALL(err, uv_fs_chmod, copy->path, 0755);
+    err = copy_file(role_path, copy->path);
+  if (err == 0) {
+    /* bm_pool_program: a runtime's role is ../runtimes/ from bm-role's. */
+    char from[4200], to[1100];
+    snprintf(from, sizeof from, "%.*s../runtimes", (int)dir, role_path);
+    snprintf(to, sizeof to, "%s/runtimes", copy->folder);
+    err = copy_files(from, to);
+  }
   if (err != 0) {
     snprintf(why, size, "cannot %s (%s) for another user to run: %s", step,
              copy->folder[0] ? copy->folder : "$TMPDIR", uv_err_name(err));
@@ -63,13 +150,22 @@ int bm_role_copy_make(struct bm_role_copy *copy, const char *role_path,
   return 0;
 }
 
+void bm_role_copy_for_other_user(struct bm_role_copy *copy,
+                                 struct bm_pool *pool,
+                                 struct bm_other_user *other) {
+  if (!other->available)
+    return;
+  if (bm_role_copy_make(copy, pool->role_path, other->why, sizeof other->why) !=
+      0)
+    other->available = 0;
+  else
+    pool->other_role_path = copy->path;
+}
+
 void bm_role_copy_remove(struct bm_role_copy *copy) {
   if (!copy->folder[0])
     return;
-  int err;
-  FS_CALL(err, uv_fs_unlink, copy->path);
-  if (err == 0)
-    FS_CALL(err, uv_fs_rmdir, copy->folder);
+  int err = remove_tree(copy->folder);
   if (err != 0)
     fprintf(stderr, "bindmatrix: could not remove %s: %s\n", copy->folder,
             uv_err_name(err));

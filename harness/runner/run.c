@@ -172,17 +172,6 @@ static int probes_as_other_user(const struct bm_plan *plan) {
   return 0;
 }
 
-/* Another user's probes run a copy of bm-role that user may execute
- * wherever the checkout is; without one, their cells say why. */
-static void copy_role_for_other_user(struct run *run) {
-  struct bm_other_user *other = &run->other_user;
-  if (!other->available || !probes_as_other_user(run->plan))
-    return;
-  if (bm_role_copy_make(&run->other_role, run->role_path, other->why,
-                        sizeof other->why) != 0)
-    other->available = 0;
-}
-
 static int setup(struct run *run, const struct bm_run_options *o,
                  struct bm_run_result *result) {
   bm_other_user_find(&run->other_user);
@@ -190,15 +179,15 @@ static int setup(struct run *run, const struct bm_run_options *o,
   if (err == 0)
     err =
         bm_child_sibling_path("bm-role", run->role_path, sizeof run->role_path);
-  if (err == 0)
-    copy_role_for_other_user(run);
+  bm_pool_init(&run->pool, &run->loop, run->role_path, &run->other_user,
+               o->fresh);
+  /* Another user's probes run a copy of bm-role that user may execute
+   * wherever the checkout is; without one, their cells say why. */
+  if (err == 0 && probes_as_other_user(run->plan))
+    bm_role_copy_for_other_user(&run->other_role, &run->pool, &run->other_user);
   if (err == 0)
     err = prepare(run, o, result);
   if (err == 0) {
-    bm_pool_init(&run->pool, &run->loop, run->role_path, &run->other_user,
-                 o->fresh);
-    if (run->other_role.folder[0])
-      run->pool.other_role_path = run->other_role.path;
     run->pool.data = run;
     run->pool.runtimes_speak = o->verbose;
     run->pool.on_closed = on_pool_closed;

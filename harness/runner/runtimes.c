@@ -42,8 +42,8 @@ const char *bm_run_runtime_missing(struct bm_run_context *run,
     char program[4096];
     uv_fs_t req;
     reason[0] = '\0';
-    if (bm_pool_program(run->pool, option->runtime, program, sizeof program) !=
-            0 ||
+    if (bm_pool_program(run->pool, option->runtime, BM_USER_SAME, program,
+                        sizeof program) != 0 ||
         uv_fs_stat(NULL, &req, program, NULL) != 0) {
       if (!reason_from_list(program, option->runtime, reason,
                             sizeof run->runtime_missing[i]))

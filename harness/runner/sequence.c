@@ -194,6 +194,15 @@ static void on_step_reply(struct bm_sequence *seq, const struct bm_reply *r) {
                "the OS refuses this user what %s needs: %s",
                current_step(seq)->state, why);
       bm_seq_unsupported(seq, reason);
+    } else if (opening && seq->step == 0 &&
+               r->status.error.code == UV_EADDRINUSE) {
+      /* The OS gave the harness this port as free (ports.h), and another
+       * program's bind(0) took it before the listener bound it. */
+      snprintf(reason, sizeof reason,
+               "port %d was taken by another program before the listener "
+               "bound it: %s",
+               seq->port, why);
+      bm_seq_fail(seq, 1, reason);
     } else {
       snprintf(reason, sizeof reason, "the sequence could not be built: %s",
                why);
@@ -337,6 +346,7 @@ static void begin(struct bm_sequence *seq) {
   seq->peer_port = seq->hijack_round = 0;
   seq->first_count = seq->second_count = 0;
   seq->finishing = seq->awaiting_exit = 0;
+  seq->rechecked = NULL;
   seq->after_teardown = NULL;
   memset(&seq->child, 0, sizeof seq->child);
   seq->hold_pipe = -1;

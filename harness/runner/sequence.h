@@ -119,6 +119,8 @@ struct bm_sequence {
    * and what the last one showed. */
   int witness_busy;
   int witness_settled; /* a runtime's state read twice (await_state.c) */
+  void (*rechecked)(struct bm_sequence *seq); /* reading the port again for
+                                                 a refused probe: then */
   char witness_seen[64];
   enum bm_sock_kind witness_kind;
   uint64_t witness_since, poll_ms;
