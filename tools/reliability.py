@@ -7,11 +7,12 @@ give the same outcomes whatever the machine is doing?
                                        the same outcomes
     tools/reliability.py repeat [N]    N native runs back to back (20): the
                                        same outcomes every time
-    tools/reliability.py stranger      the full native matrix idle, then
+    tools/reliability.py stranger [N]  the full native matrix idle, then
                                        while another program takes free
-                                       ports (bind(0), 300 sockets at a
-                                       time, each for 20 ms): 0 invalid,
-                                       the same outcomes
+                                       ports (bind(0), N a second (500),
+                                       each held 100 ms, as test suites
+                                       beside it do): 0 invalid, the same
+                                       outcomes
     tools/reliability.py fresh-wine [N]
                                        N fresh clones of this repository,
                                        each with a fresh Wine prefix: the
@@ -70,18 +71,18 @@ def spin():
         pass
 
 
-def take_free_ports():
+def take_free_ports(rate):
     """What any program's bind(0) does to the ports the harness was given
-    as free: holds 300 of them at a time, IPv4 and IPv6, each 20 ms."""
+    as free: takes `rate` a second, IPv4 and IPv6, and holds each 100 ms."""
     held = collections.deque()
     while True:
         sock = socket.socket(socket.AF_INET6 if len(held) % 2
                              else socket.AF_INET)
         sock.bind(("", 0))
         held.append((time.monotonic(), sock))
-        while held and (len(held) > 300
-                        or time.monotonic() - held[0][0] > 0.02):
+        while held and time.monotonic() - held[0][0] > 0.1:
             held.popleft()[1].close()
+        time.sleep(1 / rate)
 
 
 def against_idle(label, disturbances):
@@ -105,10 +106,12 @@ def command_busy(_args):
                          for _ in range(cores)])
 
 
-def command_stranger(_args):
-    return against_idle("while another program takes free ports",
-                        [multiprocessing.Process(target=take_free_ports,
-                                                 daemon=True)])
+def command_stranger(args):
+    rate = int(args[0]) if args else 500
+    return against_idle(f"while another program takes {rate} free ports a "
+                        "second", [multiprocessing.Process(
+                            target=take_free_ports, args=(rate,),
+                            daemon=True)])
 
 
 def command_repeat(args):

@@ -93,22 +93,25 @@ static int settles(struct bm_sequence *seq, int reached) {
   return 0;
 }
 
-/* The port held nothing of the sequence's when a probe was refused (the
- * CLOSED state): a socket on it now is no role's. The OS hands a free port
- * to anyone's bind(0) (Python's, a test's running beside the harness), and
- * a refusal then is that program's doing, not the state's. */
+/* A probe was refused (probes.c says where that asks this): the port, read
+ * again in every family, must show what the state's reading showed. The
+ * OS hands a port that is free in a family to anyone's bind(0), Python's
+ * or a test's running beside the harness, and a refusal is then that
+ * program's doing, not the state's. The sequence's own sockets are all of
+ * its listener's family. */
 static void rechecked(struct bm_sequence *seq) {
   void (*then)(struct bm_sequence *) = seq->rechecked;
   seq->rechecked = NULL;
-  if (strcmp(seq->witness_seen, "CLOSED") == 0) {
+  const char *before = bm_seq_cell(seq, seq->step, seq->probe_index)->witnessed;
+  if (strcmp(seq->witness_seen, before) == 0) {
     then(seq);
     return;
   }
-  char why[200];
+  char why[300];
   snprintf(why, sizeof why,
-           "port %d showed %s after a probe was refused there in CLOSED: "
+           "port %d showed %s after a probe was refused there in %s: "
            "another program's socket",
-           seq->port, seq->witness_seen);
+           seq->port, seq->witness_seen, before);
   bm_seq_fail(seq, 1, why);
 }
 

@@ -199,12 +199,22 @@ static void hijack_connect(struct bm_sequence *seq) {
 
 /* ---- the probe ----------------------------------------------------------- */
 
-/* The probe was refused at bind on a port that showed nothing at all:
- * the port is read again before the refusal counts (await_state.c). */
-static void refused(struct bm_sequence *seq) {
+/* Where another program's bind(0) can take the port the probe was refused
+ * on (nothing of the sequence's is on it in CLOSED; a listener at [::] or
+ * [::1] leaves its IPv4 side free, where an IPv4 probe binds), the refusal
+ * may be that program's doing: the port is read again before it counts
+ * (await_state.c). Elsewhere the sequence holds the port in every family
+ * the probe asks for. */
+static int could_be_another_programs(struct bm_sequence *seq) {
   const struct bm_cell *cell = current_cell(seq);
-  if (cell->status == BM_CELL_MEASURED && cell->outcome.code != 0 &&
-      strcmp(seq->witness_seen, "CLOSED") == 0)
+  return cell->status == BM_CELL_MEASURED && cell->outcome.code != 0 &&
+         (strcmp(seq->witness_seen, "CLOSED") == 0 ||
+          (seq->plan->listener->holds_ipv4 == NULL &&
+           seq->plan->probe->holds_ipv4 != NULL));
+}
+
+static void refused_or_done(struct bm_sequence *seq) {
+  if (could_be_another_programs(seq))
     bm_seq_recheck_state(seq, probe_done);
   else
     probe_done(seq);
@@ -219,7 +229,7 @@ static void on_probe_reply(struct bm_sequence *seq, const struct bm_reply *r) {
     } else {
       record_failure(cell, &r->status);
     }
-    refused(seq); /* a probe closes its socket before it answers */
+    refused_or_done(seq); /* a probe closes its socket before it answers */
     return;
   }
   if (r->ok || r->status.stage == BM_STAGE_LISTEN) {
@@ -234,7 +244,7 @@ static void on_probe_reply(struct bm_sequence *seq, const struct bm_reply *r) {
     seq->hijack_round = 0;
     hijack_connect(seq);
   } else
-    refused(seq); /* a listener that failed has nothing to keep */
+    refused_or_done(seq); /* a listener that failed has nothing to keep */
 }
 
 /* Another user's probe could not start: its cell says why, and the

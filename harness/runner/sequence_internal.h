@@ -58,9 +58,9 @@ void bm_seq_next_request(struct bm_sequence *seq);
 /* await_state.c: reads the port's state until it is the current step's
  * (or the deadline passes), then probes it or moves on. */
 void bm_seq_await_state(struct bm_sequence *seq);
-/* Reads the port once more (a probe was refused where it showed nothing):
- * a socket on it now is another program's, and the sequence runs again on
- * a fresh port; else then(seq). */
+/* Reads the port once more, in every family (a probe was refused): a
+ * socket on it that the state's reading did not show is another
+ * program's, and the sequence runs again on a fresh port; else then(seq). */
 void bm_seq_recheck_state(struct bm_sequence *seq,
                           void (*then)(struct bm_sequence *seq));
 /* Leaves the readings' queue (a sequence that is ending); one in a reading
