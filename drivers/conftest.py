@@ -4,6 +4,7 @@ $BINDMATRIX_RESULTS_DIR (the build directory when Meson runs the suite)."""
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -37,15 +38,12 @@ def expected(measured):
     return expectations.load_for_platform(measured["platform"])
 
 
-@pytest.fixture
-def private_checkout(tmp_path):
-    """The build's programs, the runtimes' roles among them, in a folder
-    only root may enter, as a checkout in a `mktemp -d` folder or in /root
-    is: its harness."""
+def copy_of_the_build(folder, mode):
+    """The build's programs, the runtimes' roles among them, in a new
+    `folder` of that mode: its harness."""
     build = harness.harness_path().parent.parent
-    folder = tmp_path / "checkout"
-    folder.mkdir(mode=0o700)
-    folder.chmod(0o700)
+    folder.mkdir(mode=mode)
+    folder.chmod(mode)
     (folder / "harness").mkdir()
     for program in ("bindmatrix", "bm-role"):
         shutil.copy(build / "harness" / program, folder / "harness")
@@ -54,3 +52,28 @@ def private_checkout(tmp_path):
         if role.is_file():
             shutil.copy(role, folder / "runtimes")
     return folder / "harness" / "bindmatrix"
+
+
+@pytest.fixture
+def private_checkout(tmp_path):
+    """A checkout only root may enter, as one in a `mktemp -d` folder or in
+    /root is: its harness."""
+    return copy_of_the_build(tmp_path / "checkout", 0o700)
+
+
+@pytest.fixture
+def open_folder():
+    """A folder every user may enter (pytest's tmp_path is under a folder
+    only its user may enter): a $TMPDIR to see what a run leaves there, or
+    where another user's programs are."""
+    folder = Path(tempfile.mkdtemp(prefix="bm-test-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder)
+
+
+@pytest.fixture
+def open_checkout(open_folder):
+    """A checkout every user may enter, whatever the real one's folders
+    allow: its harness, for a run as an unprivileged user."""
+    return copy_of_the_build(open_folder / "checkout", 0o755)

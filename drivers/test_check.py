@@ -434,14 +434,15 @@ def test_other_os_says_so_in_one_line():
 
 
 @only_linux
-def test_without_root_other_user_is_not_measured_but_does_not_fail():
+def test_without_root_other_user_is_not_measured_but_does_not_fail(
+        open_checkout):
     """Probes as another user need root: as nobody, that verdict is "?"
     with the reason, and the exit status is the other verdicts'."""
     if os.geteuid() != 0 or not Path("/usr/bin/setpriv").exists():
         pytest.skip("needs root and setpriv (util-linux) to become nobody")
     proc = subprocess.run(
         ["/usr/bin/setpriv", "--reuid", "nobody", "--regid", "nogroup",
-         "--clear-groups", str(harness.harness_path().resolve()), "check",
+         "--clear-groups", str(open_checkout), "check",
          "--",
          PYTHON, "-m", "http.server", "{port}"],
         capture_output=True, text=True, timeout=120, cwd="/")

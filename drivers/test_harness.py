@@ -7,7 +7,6 @@ import os
 import shutil
 import signal
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
@@ -570,17 +569,6 @@ OTHER_USER = ("scenario=bind,hijack proto=tcp address=0.0.0.0/0.0.0.0 "
               "state=LISTEN,TIME_WAIT")
 
 
-@pytest.fixture
-def open_folder():
-    """A folder every user may enter (pytest's tmp_path is under a folder
-    only its user may enter): a $TMPDIR to see what a run leaves there, or
-    where another user's programs are."""
-    folder = Path(tempfile.mkdtemp(prefix="bm-test-"))
-    folder.chmod(0o755)
-    yield folder
-    shutil.rmtree(folder)
-
-
 @needs_root
 def test_another_users_probe_runs_from_a_checkout_it_cannot_enter(
         private_checkout, open_folder):
@@ -644,14 +632,11 @@ def test_an_interrupted_run_removes_its_copy_of_the_roles(open_folder, signum):
 # ---- what the OS refuses, and what the harness runs out of ---------------------
 
 @needs_root
-def test_last_ack_as_an_unprivileged_user_is_never_invalid(open_folder):
+def test_last_ack_as_an_unprivileged_user_is_never_invalid(open_checkout):
     # LAST_ACK needs a socket filter, which some kernels refuse to a user
     # without privileges (unprivileged BPF switched off).
-    folder = open_folder
-    for program in ("bindmatrix", "bm-role"):
-        shutil.copy(harness.harness_path().parent / program, folder)
     proc = subprocess.run(
-        [str(folder / "bindmatrix"), "matrix", "--quiet", "--filter",
+        [str(open_checkout), "matrix", "--quiet", "--filter",
          "scenario=bind proto=tcp address=0.0.0.0/0.0.0.0,[::]/[::] "
          "option=default,SO_REUSEADDR state=LAST_ACK"],
         capture_output=True, text=True, timeout=120, user="nobody",
