@@ -9,7 +9,8 @@
 static int tap_count;
 static int tap_failed;
 
-static inline void tap_check_str(const char *what, const char *got, const char *want) {
+static inline void tap_check_str(const char *what, const char *got,
+                                 const char *want) {
   int ok = got && want ? strcmp(got, want) == 0 : got == want;
   tap_count++;
   tap_failed += !ok;
