@@ -136,13 +136,38 @@ def _stop(signum, frame):
     raise Stopped(signum)
 
 
+# The signals that stop the driver (./matrix's handlers, and Ctrl-C), and
+# whether this OS lets a thread hold them back (not Windows).
+STOP_SIGNALS = {getattr(signal, name) for name in ("SIGINT", "SIGTERM",
+                                                   "SIGHUP")
+                if hasattr(signal, name)}
+HOLDS_SIGNALS = hasattr(signal, "pthread_sigmask")
+
+
+def _hold_stop_signals(hold):
+    if HOLDS_SIGNALS:
+        signal.pthread_sigmask(signal.SIG_BLOCK if hold else signal.SIG_UNBLOCK,
+                               STOP_SIGNALS)
+
+
 def build_step(command):
     """Runs one build command in a process group of its own, so that a
     signal that stops the driver stops the whole build (ninja and what it
     runs) and is waited for."""
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL,
-                            start_new_session=True)
+    # A signal while Popen is still returning would leave the build running
+    # with nobody to stop it (and holding the driver's stderr): held until
+    # the build's process is known. The build gets them back at once.
+    _hold_stop_signals(True)
     try:
+        proc = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, start_new_session=True,
+            preexec_fn=(lambda: _hold_stop_signals(False))
+            if HOLDS_SIGNALS else None)
+    except BaseException:
+        _hold_stop_signals(False)
+        raise
+    try:
+        _hold_stop_signals(False)
         status = proc.wait()
     except (KeyboardInterrupt, Stopped) as stop:
         signum = getattr(stop, "signum", signal.SIGINT)
