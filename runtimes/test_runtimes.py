@@ -137,9 +137,14 @@ def roles(processes, runtime):
 
 
 def free_port():
-    """A port nothing listens on: the harness chooses ports, so do we."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+    """A port with nothing on it in any family, as the harness chooses its
+    own (harness/runner/ports.h): a dual-stack wildcard socket binds only
+    there. A port free for 127.0.0.1 alone may hold another program's IPv6
+    sockets (the harness's, when meson runs its suites side by side), and
+    a [::]dual listener there is refused."""
+    with socket.socket(socket.AF_INET6) as s:
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        s.bind(("::", 0))
         return s.getsockname()[1]
 
 
