@@ -31,4 +31,4 @@ def command(args, ensure_build):
     ensure_build()
     status, _, _ = harness.run(["check", *args.args], live_stdout=True,
                                live_stderr=True)
-    return 128 - status if status < 0 else status
+    return harness.exit_status(status)

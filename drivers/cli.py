@@ -225,15 +225,11 @@ COMMANDS = {"run": command_run, "test": command_test, "bench": command_bench,
             "check": lambda args: check.command(args, ensure_build)}
 
 
-def stop(signum, frame):
-    raise harness.Stopped(signum)
-
-
 def main(argv):
     # SIGTERM and SIGHUP end the driver as Ctrl-C does: whatever runs (the
     # build, the harness) is stopped and waited for, and one line says so.
     for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, stop)
+        signal.signal(signum, harness.raise_stopped)
     try:
         args = parse_args(argv)
         return COMMANDS[args.command](args)

@@ -110,11 +110,11 @@ def run(args, timeout=3600, live_stderr=False, live_stdout=False):
 
 
 def _wait(proc, timeout, live_stderr):
-    previous = signal.signal(signal.SIGTERM, _stop)
+    previous = signal.signal(signal.SIGTERM, raise_stopped)
     try:
         return proc.communicate(timeout=timeout)
     except (KeyboardInterrupt, Stopped) as stop:
-        signum = getattr(stop, "signum", signal.SIGINT)
+        signum = _signum(stop)
         # Under a wrapper (Wine) SIGTERM kills the Windows harness outright,
         # leaving its roles; Ctrl-C (SIGINT) is what it can catch.
         forward = signal.SIGINT if wrapper() else signum
@@ -132,8 +132,14 @@ def _wait(proc, timeout, live_stderr):
         signal.signal(signal.SIGTERM, previous)
 
 
-def _stop(signum, frame):
+def raise_stopped(signum, frame):
+    """The handler for a signal that stops the driver as Ctrl-C does."""
     raise Stopped(signum)
+
+
+def _signum(stop):
+    """The signal behind a KeyboardInterrupt (SIGINT) or a Stopped."""
+    return getattr(stop, "signum", signal.SIGINT)
 
 
 # The signals that stop the driver (./matrix's handlers, and Ctrl-C), and
@@ -170,7 +176,7 @@ def build_step(command):
         _hold_stop_signals(False)
         status = proc.wait()
     except (KeyboardInterrupt, Stopped) as stop:
-        signum = getattr(stop, "signum", signal.SIGINT)
+        signum = _signum(stop)
         os.killpg(proc.pid, signum)
         proc.wait()
         raise Stopped(signum, during="the build") from None
@@ -203,9 +209,14 @@ def checked(status, err, ok=(0,), live=False):
     if shown:
         sys.stderr.write("\n".join(shown) + "\n")
     if status not in ok:
-        # killed by signal N (status -N): exit as a shell would, 128+N
         raise HarnessError(describe_exit(status, err, live),
-                           128 - status if status < 0 else status)
+                           exit_status(status))
+
+
+def exit_status(status):
+    """The harness's status as a shell would give it: killed by signal N
+    (status -N) is 128+N."""
+    return 128 - status if status < 0 else status
 
 
 def plan(filter_expr):

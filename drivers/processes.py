@@ -1,10 +1,14 @@
 """For the tests: the processes a test started, found by a token in their
-environment (every process a run starts inherits it), and a bounded wait
-for what they do."""
+environment (every process a run starts inherits it), a bounded wait for
+what they do, and the stand-ins they run: a copy of the harness with a
+role of the test's own, and a process short of descriptors."""
 import os
+import shutil
 import time
 import uuid
 from pathlib import Path
+
+import harness
 
 
 def with_token():
@@ -43,3 +47,22 @@ def wait_until(condition, what, limit=30):
     while not condition():
         assert time.monotonic() < deadline, f"never: {what}"
         time.sleep(0.01)
+
+
+def harness_with_role(folder, role_script, interpreter="/bin/sh"):
+    """A copy of the harness in `folder` (made if missing) whose bm-role
+    is `role_script`, run by `interpreter`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    exe = folder / "bindmatrix"
+    shutil.copy(harness.harness_path(), exe)
+    role = folder / "bm-role"
+    role.write_text(f"#!{interpreter}\n{role_script}\n")
+    role.chmod(0o755)
+    return exe
+
+
+def few_descriptors():
+    """For preexec_fn: the child may open 24 descriptors, so that most
+    cells run out of them."""
+    import resource  # not on Windows
+    resource.setrlimit(resource.RLIMIT_NOFILE, (24, 24))

@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 SERVERS_PY = str(HERE / "check_servers.py")
 PYTHON = "/usr/bin/python3"  # Debian's: the servers need nothing else
 NGINX = "/usr/sbin/nginx"
-SCHEMA = HERE.parent / "results" / "schema.json"
+SCHEMA = json.loads((HERE.parent / "results" / "schema.json").read_text())
 
 SERVERS = {
     "http.server": [PYTHON, "-m", "http.server", "{port}"],
@@ -65,6 +65,9 @@ SERVERS.update(RUNTIME_SERVERS)
 # The grace period before SIGKILL, short: stubborn waits all of it.
 GRACE_MS = "500"
 
+# The verdicts `bindmatrix check` gives, one per question.
+VERDICT_NAMES = ("restart-safe", "hijack-safe (other user)",
+                 "hijack-safe (same user)", "inherit-safe")
 # What each server must come out as on Linux, and why.
 VERDICTS = [
     # http.server and nginx set SO_REUSEADDR (socketserver's
@@ -76,8 +79,7 @@ VERDICTS = [
     *[(server, verdict, True)
       for server in ("http.server", "http.server-127.0.0.1",
                      "http.server-[::]", "nginx", "stubborn")
-      for verdict in ("restart-safe", "hijack-safe (other user)",
-                      "hijack-safe (same user)", "inherit-safe")],
+      for verdict in VERDICT_NAMES],
     # The runtimes' listeners, as the matrix measured them (results/,
     # scenarios/expected/linux.toml): Node, asyncio and Ruby set
     # SO_REUSEADDR; socketserver (ThreadingTCPServer's allow_reuse_address
@@ -85,12 +87,10 @@ VERDICTS = [
     # their next instance meets the old connections and is refused.
     *[(server, verdict, True)
       for server in ("node", "python-asyncio", "ruby")
-      for verdict in ("restart-safe", "hijack-safe (other user)",
-                      "hijack-safe (same user)", "inherit-safe")],
+      for verdict in VERDICT_NAMES],
     *[(server, verdict, verdict != "restart-safe")
       for server in ("python-socketserver", "perl")
-      for verdict in ("restart-safe", "hijack-safe (other user)",
-                      "hijack-safe (same user)", "inherit-safe")],
+      for verdict in VERDICT_NAMES],
     # No SO_REUSEADDR, and a child that keeps the listener after the
     # server is gone: the next instance meets a live listener.
     ("leak", "restart-safe", False),
@@ -296,7 +296,7 @@ def test_specific_listener_is_probed_at_its_address_and_wildcards(checked):
 def test_result_file_matches_schema(checked, server):
     jsonschema = pytest.importorskip("jsonschema")
     _, result = checked(server)
-    jsonschema.validate(result, json.loads(SCHEMA.read_text()))
+    jsonschema.validate(result, SCHEMA)
 
 
 def alive(pid):

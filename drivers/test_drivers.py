@@ -5,7 +5,6 @@ work)."""
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import textwrap
@@ -17,7 +16,8 @@ import expectations
 import harness
 import scenarios
 import vocabulary
-from processes import processes_with, programs_with, wait_until, with_token
+from processes import (few_descriptors, harness_with_role, processes_with,
+                       programs_with, wait_until, with_token)
 
 MATRIX = scenarios.ROOT / "matrix"
 
@@ -278,24 +278,14 @@ def test_sigterm_during_the_build_stops_it_and_says_so(tmp_path):
     assert processes_with(token) == []
 
 
-def stand_in_harness(tmp_path, role_script):
-    """A copy of the harness whose bm-role is a shell script."""
-    exe = tmp_path / "bin" / "bindmatrix"
-    exe.parent.mkdir()
-    shutil.copy(harness.harness_path(), exe)
-    role = exe.parent / "bm-role"
-    role.write_text(f"#!/bin/sh\n{role_script}\n")
-    role.chmod(0o755)
-    return exe
-
-
 ONE_CELL = "scenario=bind address=0.0.0.0/0.0.0.0 option=default state=LISTEN"
 
 
 def test_a_killed_driver_takes_the_harness_with_it(tmp_path):
     # The harness waits on a role that never answers; then ./matrix (the
     # Python driver) is killed outright.
-    exe = stand_in_harness(tmp_path, "exec sleep 60")
+    # In bin/: tmp_path is the driver's root (build/, results/, README).
+    exe = harness_with_role(tmp_path / "bin", "exec sleep 60")
     token, env = with_token()
     env.update(BINDMATRIX_HARNESS=str(exe), BINDMATRIX_TIMEOUT_MS="60000")
     proc = subprocess.Popen(driver(tmp_path, "run", "--filter", ONE_CELL),
@@ -340,11 +330,6 @@ def test_the_driver_shows_what_the_harness_says_on_stderr(tmp_path, capsys,
 def test_a_broken_run_replaces_no_result_file(tmp_path):
     # Out of descriptors: most cells invalid. Neither --out's file, nor
     # results/, nor the README is touched; build/results/ has the cells.
-    import resource
-
-    def few_descriptors():
-        resource.setrlimit(resource.RLIMIT_NOFILE, (24, 24))
-
     keep = tmp_path / "keep.json"
     keep.write_text("kept")
     (tmp_path / "README.md").write_text("readme")

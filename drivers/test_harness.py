@@ -14,7 +14,8 @@ import pytest
 
 import harness
 import vocabulary
-from processes import processes_with, programs_with, wait_until, with_token
+from processes import (few_descriptors, harness_with_role, processes_with,
+                       programs_with, wait_until, with_token)
 
 
 def run(*args, env=None, exe=None, timeout=120):
@@ -186,16 +187,6 @@ def test_role_workers_measure_what_fresh_processes_do():
 
 
 # ---- deadlines, retries and the witness, with stand-in roles -------------------
-
-def harness_with_role(tmp_path, role_script, interpreter="/bin/sh"):
-    """A copy of the harness whose bm-role is `role_script`."""
-    exe = tmp_path / "bindmatrix"
-    shutil.copy(harness.harness_path(), exe)
-    role = tmp_path / "bm-role"
-    role.write_text(f"#!{interpreter}\n{role_script}\n")
-    role.chmod(0o755)
-    return exe
-
 
 def test_a_role_that_never_answers_fails_its_cells_after_one_retry(tmp_path):
     exe = harness_with_role(tmp_path, "exec sleep 60")
@@ -654,11 +645,6 @@ def test_last_ack_as_an_unprivileged_user_is_never_invalid(open_checkout):
 
 
 def test_descriptor_exhaustion_exits_3_with_one_line(tmp_path):
-    import resource
-
-    def few_descriptors():
-        resource.setrlimit(resource.RLIMIT_NOFILE, (24, 24))
-
     proc = subprocess.run(
         [str(harness.harness_path()), "matrix", "--quiet", "--filter",
          "scenario=bind proto=tcp address=0.0.0.0/0.0.0.0"],

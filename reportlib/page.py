@@ -114,8 +114,7 @@ def runtimes_view(files):
     """Per file with runtime cells, a row per runtime in the vocabulary's
     order; a runtime it lacks spans the row with the reason."""
     tables = runtimes.tables(files)
-    questions = [q for q in answers.QUESTIONS
-                 if any(q in t.questions for t in tables)]
+    questions = runtimes.shown_questions(tables)
     groups = []
     for table in tables:
         rows = []

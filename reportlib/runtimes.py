@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import vocabulary
 
-from . import answers
+from . import answers, views
 from .answers import NO, QUESTIONS, SHARED
 from .model import NOT_EVIDENCE, NOT_MEASURED, ResultFile
 
@@ -50,8 +50,8 @@ MEANINGS = {
 
 def runtime_options():
     """The vocabulary's runtime listener kinds, in its order."""
-    return [row["name"] for row in vocabulary.rows("options")
-            if row.get("via") == "runtime"]
+    return [name for name in vocabulary.names("options")
+            if views.runtime_option(name)]
 
 
 @dataclass(frozen=True)
@@ -182,13 +182,13 @@ def runtime_table(result):
     present = [o for o in runtime_options() if o in result.by_listener_option]
     if not present:
         return None
+    unavailable = views.unavailable_options(result)
     unmeasured = {}
     for option in present:
-        cells = result.by_listener_option[option]
-        if all(c["outcome"] == "unsupported" for c in cells):
+        if option in unavailable:
             unmeasured[option] = "; ".join(dict.fromkeys(
                 own_reason(c.get("reason") or "unsupported", option)
-                for c in cells))
+                for c in result.by_listener_option[option]))
     measured = [o for o in present if o not in unmeasured]
     rows = [make_row(result, o) for o in measured]
     fields = list(dict.fromkeys(f for r in rows for s in r.sockets
@@ -279,11 +279,15 @@ def notes(table):
             + ([mismatch] if mismatch else []) + coverage_lines(table))
 
 
+def shown_questions(tables_):
+    """The questions some of these tables show, in QUESTIONS' order."""
+    return [q for q in QUESTIONS if any(q in t.questions for t in tables_)]
+
+
 def legend(tables_):
     """What the columns of these tables say: the listener's fields where
     an OS showed them, then each question some table shows."""
-    questions = [q for q in QUESTIONS
-                 if any(q in t.questions for t in tables_)]
+    questions = shown_questions(tables_)
     shown = any(t.fields for t in tables_)
     carried = (f"Its listener at {LISTENER_ENDPOINT} as the OS shows it "
                f"({UNKNOWN} = the OS does not say). ") if shown else ""

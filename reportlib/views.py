@@ -345,10 +345,15 @@ class HijackDigest:
 DIGEST_ORDER = ("probe_user", "state") + OPTION_FIELDS
 
 
+def runtime_option(option):
+    """Whether a listener option is a runtime's own ordinary listen (the
+    vocabulary's runtime listener kinds): the one definition."""
+    return vocabulary.row("options", option).get("via") == "runtime"
+
+
 def runtime_listener(cell):
     """A runtime's own listener: its answers are the runtime table's."""
-    return vocabulary.row("options", cell["listener_option"])["via"] == \
-        "runtime"
+    return runtime_option(cell["listener_option"])
 
 
 def hijack_digest(result):

@@ -1844,8 +1844,7 @@ def big_file(directory):
     socket options, user and TCP state; and each runtime's listener, as a
     run probes it, under every probe option and its own at each endpoint
     and over 0.0.0.0 at 127.0.0.1, carrying what Go's does."""
-    runtime = [o["name"] for o in vocabulary.rows("options")
-               if o["via"] == "runtime"]
+    runtime = RUNTIME_NAMES
     options = [o for o in vocabulary.names("options") if o not in runtime]
     states = ("LISTEN", "ESTABLISHED", "ESTABLISHED_NO_LISTENER",
               "FIN_WAIT_2", "TIME_WAIT", "CLOSE_WAIT", "LAST_ACK")

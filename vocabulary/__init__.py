@@ -58,6 +58,11 @@ def cell_key(cell):
                  if field in cell and cell[field] is not None)
 
 
+def describe_key(key):
+    """A cell key as one line: field=value for each of its fields."""
+    return " ".join(f"{f}={v}" for f, v in key)
+
+
 def differing_cells(before, after, fields):
     """The cells of `before` whose `fields` are not what `after` measured
     (or that `after` lacks), each as one readable line: a comparison of two
@@ -65,9 +70,9 @@ def differing_cells(before, after, fields):
     def measured(cells):
         return {cell_key(c): tuple(c.get(f) for f in fields) for c in cells}
     a, b = measured(before), measured(after)
-    return [" ".join(f"{f}={v}" for f, v in key)
+    return [describe_key(key)
             + f": {dict(zip(fields, a[key]))} -> "
             + (f"{dict(zip(fields, b[key]))}" if key in b else "absent")
             for key in a if a[key] != b.get(key)] \
-        + [" ".join(f"{f}={v}" for f, v in key) + ": only in the second run"
+        + [describe_key(key) + ": only in the second run"
            for key in b if key not in a]

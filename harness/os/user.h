@@ -10,7 +10,8 @@ struct bm_other_user {
   int available;
   uv_uid_t uid;
   uv_gid_t gid;
-  char why[256]; /* when not available */
+  char why[296]; /* when not available: fits a cell's reason after its
+                    "probe as another user: " */
 };
 
 void bm_other_user_find(struct bm_other_user *other);

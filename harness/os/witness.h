@@ -31,7 +31,8 @@ struct bm_witness_query {
   int peer_port;             /* TCP: the client's port, 0 before it exists */
   /* The server's socket may be of either family: a runtime's listen call
    * may make an IPv6 socket for 0.0.0.0 (Go, Java), so its sockets are
-   * looked for in both. */
+   * looked for in both; and a recheck after a refused probe looks for
+   * anyone's socket on the port (runner/await_state.c). */
   int any_family;
 };
 

@@ -12,13 +12,6 @@
 #include "output/json.h"
 #include "runner/check_internal.h"
 
-static void put_tristate(FILE *out, const char *name, int value) {
-  fprintf(out, ", \"%s\": %s", name,
-          value < 0 ? "null"
-          : value   ? "true"
-                    : "false");
-}
-
 static void put_lines(FILE *out, const char *name,
                       const char (*lines)[BM_CHECK_LINE], int count) {
   fprintf(out, ", \"%s\": [", name);
@@ -40,9 +33,9 @@ static void put_listeners(FILE *out, const struct bm_check_start *s) {
     else
       fputs("null", out);
     bm_json_field(out, "address", li->address);
-    put_tristate(out, "v6only", li->v6only);
-    put_tristate(out, "reuseaddr", li->reuseaddr);
-    put_tristate(out, "reuseport", li->reuseport);
+    bm_json_tristate(out, "v6only", li->v6only);
+    bm_json_tristate(out, "reuseaddr", li->reuseaddr);
+    bm_json_tristate(out, "reuseport", li->reuseport);
     fprintf(out, ", \"pid\": %d}", (int)li->pid);
   }
   fputc(']', out);
@@ -87,10 +80,10 @@ static void put_cell_head(FILE *out, const char *scenario,
 static void put_restart(FILE *out, const struct bm_check_restart *r) {
   put_cell_head(out, "check-restart", r);
   if (r->done) {
-    put_tristate(out, "accepted", r->accepted);
+    bm_json_tristate(out, "accepted", r->accepted);
     fputs(", \"stop\": {\"sent\": ", out);
     bm_json_string(out, r->stop.sent);
-    put_tristate(out, "escalated", r->stop.escalated);
+    bm_json_tristate(out, "escalated", r->stop.escalated);
     put_exit(out, 1, r->stop.exit_status, r->stop.exit_signal);
     fprintf(out, ", \"ms\": %llu}", (unsigned long long)r->stop.ms);
     put_start(out, "next", &r->next);
@@ -143,7 +136,7 @@ static void put_verdicts(FILE *out,
   for (int v = 0; v < BM_VERDICT_COUNT; v++) {
     fputs("      {\"name\": ", out);
     bm_json_string(out, a[v].name);
-    put_tristate(out, "answer", a[v].answer);
+    bm_json_tristate(out, "answer", a[v].answer);
     bm_json_field(out, "evidence", a[v].evidence);
     fputs(v + 1 < BM_VERDICT_COUNT ? "},\n" : "}\n", out);
   }

@@ -29,7 +29,7 @@ void bm_json_field(FILE *out, const char *name, const char *value) {
     fputs("null", out);
 }
 
-static void put_bool(FILE *out, const char *name, int value) {
+void bm_json_tristate(FILE *out, const char *name, int value) {
   fprintf(out, ", \"%s\": %s", name,
           value < 0 ? "null"
           : value   ? "true"
@@ -66,13 +66,13 @@ void bm_json_key(FILE *out, const struct bm_cell_key *k) {
   bm_json_field(out, "probe_addr", addr_kind(k->probe));
   bm_json_field(out, "listener_endpoint", k->listener->name);
   bm_json_field(out, "probe_endpoint", k->probe->name);
-  put_bool(out, "v6only", cell_v6only(family));
+  bm_json_tristate(out, "v6only", cell_v6only(family));
   bm_json_field(out, "probe_user", bm_user_name(k->user));
   bm_json_field(out, "state", k->state->name);
 }
 
 static void put_inherit_key(FILE *out, const struct bm_cell_key *k) {
-  put_bool(out, "cloexec", k->cloexec);
+  bm_json_tristate(out, "cloexec", k->cloexec);
   bm_json_field(out, "spawn", k->spawn->name);
 }
 
@@ -120,7 +120,7 @@ static void put_listener_socket(FILE *out, const struct bm_sockinfo *s) {
                {"IPV6_V6ONLY", s->v6only},
                {"close_on_exec", s->cloexec}};
   for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
-    put_bool(out, flags[i].name, flags[i].value);
+    bm_json_tristate(out, flags[i].name, flags[i].value);
   fputc('}', out);
 }
 
@@ -130,7 +130,7 @@ static void put_listener_socket(FILE *out, const struct bm_sockinfo *s) {
 static void put_tally(FILE *out, const struct bm_tally *t, int hijack) {
   if (!t || t->count < 2)
     return;
-  put_bool(out, "varied", bm_tally_varied(t));
+  bm_json_tristate(out, "varied", bm_tally_varied(t));
   fputs(", \"outcomes_seen\": [", out);
   for (int i = 0; i < t->count; i++) {
     const struct bm_variant *v = &t->variants[i];
@@ -156,8 +156,8 @@ static void put_cell(FILE *out, const struct bm_cell *c,
     bm_json_hijack_fields(out, c);
   if (k->scenario->inherits) {
     put_inherit_key(out, k);
-    put_bool(out, "child_holds_listener", c->child_holds_listener);
-    put_bool(out, "child_holds_loop", c->child_holds_loop);
+    bm_json_tristate(out, "child_holds_listener", c->child_holds_listener);
+    bm_json_tristate(out, "child_holds_loop", c->child_holds_loop);
   }
   if (k->listener_option->via == BM_VIA_RUNTIME)
     put_listener_socket(out, &c->listener_socket);

@@ -12,6 +12,8 @@
 void bm_json_string(FILE *out, const char *s);
 /* `, "name": "value"`, or null for NULL or "". */
 void bm_json_field(FILE *out, const char *name, const char *value);
+/* `, "name": true`, false, or null for a value < 0 (not known). */
+void bm_json_tristate(FILE *out, const char *name, int value);
 
 /* A cell's key fields, as an object left open: `{"scenario": ...`. */
 void bm_json_key(FILE *out, const struct bm_cell_key *key);

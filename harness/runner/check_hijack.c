@@ -181,14 +181,6 @@ static void run_probe(struct bm_check_loop *l, const struct bm_check_options *o,
   bm_check_role_put(&probe, c->listened);
 }
 
-/* A role of a user that gave no answer within the deadline says that
- * user's roles are in trouble: the user's remaining cells are invalid with
- * its reason at once, so that a broken role costs one deadline, not one
- * per cell. */
-static int answered(const struct bm_cell *c) {
-  return c->status != BM_CELL_INVALID || !strstr(c->reason, "no answer");
-}
-
 int bm_check_hijack_run(struct bm_check_loop *l,
                         const struct bm_check_options *o,
                         struct bm_check_result *res) {
@@ -203,8 +195,13 @@ int bm_check_hijack_run(struct bm_check_loop *l,
       invalid(c, "not probed", stuck[c->key.user]->reason);
       continue;
     }
+    /* A role that gave no answer within the deadline says that user's
+     * roles are in trouble: the user's remaining cells are invalid with its
+     * reason at once, so that a broken role costs one deadline, not one
+     * per cell. */
+    int missed = l->missed;
     run_probe(l, o, res->port, c);
-    if (!answered(c))
+    if (l->missed != missed)
       stuck[c->key.user] = c;
   }
   return l->interrupted_by ? -1 : 0;

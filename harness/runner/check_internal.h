@@ -52,6 +52,7 @@ struct bm_check_loop {
   uv_signal_t signals[2];
   int interrupted_by; /* 0, or the signal that stops the check */
   int ending;         /* cleaning up: waits run on, a signal or not */
+  int missed;         /* requests no role answered in time */
   struct bm_pool pool;
   int pool_closed;
   struct bm_other_user other_user;

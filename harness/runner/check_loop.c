@@ -177,9 +177,10 @@ int bm_check_request(struct bm_check_loop *l, struct bm_check_role *r,
     return 0;
   if (waited < 0)
     snprintf(why, size, "interrupted");
-  else if (r->worker)
+  else if (r->worker) {
     snprintf(why, size, "a role gave no answer within %d ms: %s", ms, line);
-  else
+    l->missed++;
+  } else
     snprintf(why, size, "a role exited before it answered: %s", line);
   if (r->worker)
     bm_pool_discard(r->worker); /* stuck: nobody gets it again */

@@ -163,13 +163,18 @@ int bm_child_running(const struct bm_child *child) {
   return child->open_handles > 0;
 }
 
+size_t bm_path_folder_length(const char *path, size_t len) {
+  while (len > 0 && path[len - 1] != '/' && path[len - 1] != '\\')
+    len--;
+  return len;
+}
+
 int bm_child_sibling_path(const char *name, char *buf, size_t size) {
   size_t len = size;
   int err = uv_exepath(buf, &len);
   if (err != 0)
     return err;
-  while (len > 0 && buf[len - 1] != '/' && buf[len - 1] != '\\')
-    len--;
+  len = bm_path_folder_length(buf, len);
 #ifdef _WIN32
   const char *suffix = ".exe";
 #else

@@ -50,4 +50,7 @@ int bm_child_running(const struct bm_child *child);
 /* The full path of a program next to this executable (bm-role). */
 int bm_child_sibling_path(const char *name, char *buf, size_t size);
 
+/* The length of `path`'s folder part, with its last separator (/ or \\). */
+size_t bm_path_folder_length(const char *path, size_t len);
+
 #endif

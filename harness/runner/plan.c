@@ -109,6 +109,13 @@ static const struct bm_sequence_kind *inherit_kind(const char *state) {
 /* A runtime's listener starts its child its runtime's way, and sets its
  * own close-on-exec flag: one sequence, the flag not the harness's (-1).
  * The harness's listeners take every selected flag and method of its own. */
+static void add_inherit(struct planner *pl, struct bm_sequence_plan *base,
+                        int cloexec) {
+  base->cloexec = cloexec;
+  const char *state = bm_spawn_declared_state(cloexec, base->spawn);
+  add(pl, base, inherit_kind(state), state_selected(pl->s, state));
+}
+
 static void plan_inherit(struct planner *pl, struct bm_sequence_plan *base) {
   int runtime = base->listener_option->via == BM_VIA_RUNTIME;
   for (int m = 0; m < bm_spawn_table.count; m++) {
@@ -116,14 +123,13 @@ static void plan_inherit(struct planner *pl, struct bm_sequence_plan *base) {
     if (!bm_selection_has(pl->s, BM_DIM_SPAWN, m) ||
         (base->spawn->id == BM_SPAWN_RUNTIME) != runtime)
       continue;
-    for (int f = runtime ? -1 : 0; f < (runtime ? 0 : bm_cloexec_table.count);
-         f++) {
-      if (f >= 0 && !bm_selection_has(pl->s, BM_DIM_CLOEXEC, f))
-        continue;
-      base->cloexec = f;
-      const char *state = bm_spawn_declared_state(f, base->spawn);
-      add(pl, base, inherit_kind(state), state_selected(pl->s, state));
+    if (runtime) {
+      add_inherit(pl, base, -1);
+      continue;
     }
+    for (int f = 0; f < bm_cloexec_table.count; f++)
+      if (bm_selection_has(pl->s, BM_DIM_CLOEXEC, f))
+        add_inherit(pl, base, f);
   }
 }
 

@@ -73,6 +73,12 @@ static struct bm_worker *idle_worker(struct bm_pool *pool, enum bm_user user,
   return NULL;
 }
 
+int bm_pool_runtimes_folder(const char *role_path, char *buf, size_t size) {
+  size_t dir = bm_path_folder_length(role_path, strlen(role_path));
+  int n = snprintf(buf, size, "%.*s../runtimes/", (int)dir, role_path);
+  return n < 0 || (size_t)n >= size ? UV_ENAMETOOLONG : 0;
+}
+
 int bm_pool_program(const struct bm_pool *pool, const char *runtime,
                     enum bm_user user, char *buf, size_t size) {
   const char *role = user == BM_USER_OTHER && pool->other_role_path
@@ -82,17 +88,15 @@ int bm_pool_program(const struct bm_pool *pool, const char *runtime,
     snprintf(buf, size, "%s", role);
     return 0;
   }
-  /* bm-role is BUILD/harness/bm-role[.exe]; a runtime's role is
-   * BUILD/runtimes/bm-role-<runtime>[.exe]. */
-  size_t dir = strlen(role);
-  while (dir > 0 && role[dir - 1] != '/' && role[dir - 1] != '\\')
-    dir--;
-  size_t len = strlen(role);
+  /* A runtime's role is BUILD/runtimes/bm-role-<runtime>[.exe]. */
+  int err = bm_pool_runtimes_folder(role, buf, size);
+  if (err != 0)
+    return err;
+  size_t len = strlen(role), used = strlen(buf);
   const char *suffix =
       len > 4 && strcmp(role + len - 4, ".exe") == 0 ? ".exe" : "";
-  int n = snprintf(buf, size, "%.*s../runtimes/bm-role-%s%s", (int)dir, role,
-                   runtime, suffix);
-  return n < 0 || (size_t)n >= size ? UV_ENAMETOOLONG : 0;
+  int n = snprintf(buf + used, size - used, "bm-role-%s%s", runtime, suffix);
+  return n < 0 || (size_t)n >= size - used ? UV_ENAMETOOLONG : 0;
 }
 
 static struct bm_error start_worker(struct bm_pool *pool, enum bm_user user,

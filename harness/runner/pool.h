@@ -66,6 +66,10 @@ struct bm_error bm_pool_acquire(struct bm_pool *pool, enum bm_user user,
                                 const char *runtime, uv_file pass_fd,
                                 struct bm_worker **out);
 
+/* BUILD/runtimes/, where the runtimes' roles are, for bm-role at
+ * `role_path` (BUILD/harness/bm-role[.exe]), with its last separator. */
+int bm_pool_runtimes_folder(const char *role_path, char *buf, size_t size);
+
 /* The path of `runtime`'s role program (NULL: bm-role's) as `user` runs
  * it: another user runs the copy of the roles (role_copy.h), if any. */
 int bm_pool_program(const struct bm_pool *pool, const char *runtime,

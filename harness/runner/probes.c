@@ -79,11 +79,6 @@ static int settled_without_probe(struct bm_sequence *seq) {
              seq->run->other_user->why);
     return 1;
   }
-  if (spec->user == BM_USER_OTHER && seq->run->other_user_refused[0]) {
-    cell->status = BM_CELL_UNSUPPORTED;
-    BM_SEQ_SET(cell->reason, seq->run->other_user_refused);
-    return 1;
-  }
   return 0;
 }
 
@@ -258,13 +253,15 @@ static void other_user_failed(struct bm_sequence *seq, struct bm_error err) {
   char program[4096];
   bm_pool_program(seq->run->pool, current_spec(seq)->option->runtime,
                   BM_USER_OTHER, program, sizeof program);
-  snprintf(cell->reason, sizeof cell->reason,
-           "probe as another user: could not start %.200s as that user: %s",
-           program, error);
+  struct bm_other_user *other = seq->run->other_user;
+  snprintf(other->why, sizeof other->why,
+           "could not start %.200s as that user: %s", program, error);
+  snprintf(cell->reason, sizeof cell->reason, "probe as another user: %s",
+           other->why);
   int refused = err.code == UV_EACCES || err.code == UV_EPERM;
   cell->status = refused ? BM_CELL_UNSUPPORTED : BM_CELL_INVALID;
   if (refused)
-    BM_SEQ_SET(seq->run->other_user_refused, cell->reason);
+    other->available = 0;
   seq->probe_index++;
   next_probe(seq);
 }

@@ -17,14 +17,6 @@
     (err) = result_ < 0 ? result_ : 0;                                         \
   } while (0)
 
-/* The length of `path`'s folder part, with its last separator. */
-static size_t folder_length(const char *path) {
-  size_t n = strlen(path);
-  while (n > 0 && path[n - 1] != '/' && path[n - 1] != '\\')
-    n--;
-  return n;
-}
-
 static int make_folder(struct bm_role_copy *copy) {
   char tmp[800];
   size_t len = sizeof tmp;
@@ -120,7 +112,7 @@ static int remove_tree(const char *path) {
 int bm_role_copy_make(struct bm_role_copy *copy, const char *role_path,
                       char *why, size_t size) {
   memset(copy, 0, sizeof *copy);
-  size_t dir = folder_length(role_path);
+  size_t dir = bm_path_folder_length(role_path, strlen(role_path));
   int err = make_folder(copy);
   const char *step = "make a folder in the temporary folder";
   char harness[1100];
@@ -135,11 +127,11 @@ int bm_role_copy_make(struct bm_role_copy *copy, const char *role_path,
   if (err == 0)
     err = copy_file(role_path, copy->path);
   if (err == 0) {
-    /* bm_pool_program: a runtime's role is ../runtimes/ from bm-role's. */
     char from[4200], to[1100];
-    snprintf(from, sizeof from, "%.*s../runtimes", (int)dir, role_path);
     snprintf(to, sizeof to, "%s/runtimes", copy->folder);
-    err = copy_files(from, to);
+    err = bm_pool_runtimes_folder(role_path, from, sizeof from);
+    if (err == 0)
+      err = copy_files(from, to);
   }
   if (err != 0) {
     snprintf(why, size, "cannot %s (%s) for another user to run: %s", step,

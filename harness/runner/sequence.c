@@ -386,8 +386,7 @@ void bm_sequence_start(struct bm_sequence *seq) {
   const struct bm_spawn_method *spawn = seq->plan->spawn;
   const char *missing;
   char why[160];
-  if (seq->plan->scenario->inherits && spawn->id != BM_SPAWN_RUNTIME &&
-      !bm_spawn_available(spawn)) {
+  if (seq->plan->scenario->inherits && !bm_spawn_available(spawn)) {
     snprintf(why, sizeof why, "spawn method %s: not available on this OS",
              spawn->name);
     bm_seq_unsupported(seq, why);

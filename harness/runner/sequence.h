@@ -58,10 +58,8 @@ struct bm_run_context {
   uv_loop_t *loop;
   struct bm_pool *pool;
   struct bm_ports *ports;
-  const struct bm_other_user *other_user;
-  /* Why the OS would not start bm-role as the other user ("" while it
-   * did): that user's probes are unsupported then, with this reason. */
-  char other_user_refused[320];
+  /* No longer available once the OS refuses it a role (probes.c). */
+  struct bm_other_user *other_user;
   const char *role_path;
   int timeout_ms;
   /* A role's first answer includes its program's start: a JVM or an

@@ -8,8 +8,8 @@
 /* A second listener over a live socket: a listener, or a socket bound by a
  * server that has not listened yet. */
 static const char *const hijack_states[] = {"BOUND", "LISTEN", NULL};
-/* What the inherit sequences declare (bm_kind_inherited and
- * bm_kind_not_inherited). */
+/* What the inherit sequences declare (bm_kind_inherited,
+ * bm_kind_not_inherited and bm_kind_runtime_exited). */
 static const char *const inherit_states[] = {"LISTEN", "CLOSED", "EXITED",
                                              NULL};
 

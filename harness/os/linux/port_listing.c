@@ -7,6 +7,7 @@
 #include "os/port_listing.h"
 
 #include "os/linux/diag.h"
+#include "os/linux/proc.h"
 #include "os/linux/tcp_state.h"
 #include "os/sockinfo.h"
 
@@ -87,26 +88,23 @@ static void add_holder(struct bm_port_socket *s, uv_pid_t pid) {
     s->pids[s->pid_count++] = pid;
 }
 
+struct scan {
+  struct bm_port_listing *listing;
+  uv_pid_t pid;
+};
+
+static int note_holder(int fd, unsigned long long inode, void *ctx) {
+  (void)fd;
+  struct scan *s = ctx;
+  for (int i = 0; i < s->listing->count; i++)
+    if (s->listing->sockets[i].id == inode)
+      add_holder(&s->listing->sockets[i], s->pid);
+  return 0;
+}
+
 static void scan_process(struct bm_port_listing *l, uv_pid_t pid) {
-  char path[64];
-  snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
-  DIR *dir = opendir(path);
-  if (!dir)
-    return; /* gone meanwhile, or not ours to read */
-  for (const struct dirent *e; (e = readdir(dir)) != NULL;) {
-    char link[64];
-    ssize_t n = readlinkat(dirfd(dir), e->d_name, link, sizeof link - 1);
-    unsigned long long inode;
-    if (n <= 0)
-      continue;
-    link[n] = '\0';
-    if (sscanf(link, "socket:[%llu]", &inode) != 1)
-      continue;
-    for (int i = 0; i < l->count; i++)
-      if (l->sockets[i].id == inode)
-        add_holder(&l->sockets[i], pid);
-  }
-  closedir(dir);
+  struct scan s = {l, pid};
+  bm_linux_each_socket(pid, note_holder, &s);
 }
 
 struct bm_error bm_port_find_holders(struct bm_port_listing *l) {
@@ -161,24 +159,7 @@ static int read_file(const char *path, char *buf, size_t size, size_t *len) {
 
 struct bm_error bm_process_entry_read(uv_pid_t pid,
                                       struct bm_process_entry *out) {
-  char path[64], stat[512];
-  size_t len = 0;
-  memset(out, 0, sizeof *out);
-  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-  int err = read_file(path, stat, sizeof stat, &len);
-  if (err != 0)
-    return err == ENOENT || err == ESRCH ? BM_OK : bm_error_from_os(err);
-  /* "PID (COMM) STATE PPID PGRP SESSION ...": COMM may hold ')'. */
-  const char *end = strrchr(stat, ')');
-  char state;
-  int parent, session;
-  if (!end || sscanf(end + 1, " %c %d %*d %d", &state, &parent, &session) != 3)
-    return bm_error_from_os(EPROTO);
-  out->exists = 1;
-  out->zombie = state == 'Z' || state == 'X';
-  out->parent = parent;
-  out->session = session;
-  return BM_OK;
+  return bm_error_from_os(bm_linux_proc_stat(pid, out));
 }
 
 struct bm_error bm_process_command(uv_pid_t pid, char *buf, size_t size) {

@@ -6,6 +6,7 @@
 #include "os/sockinfo.h"
 
 #include "os/linux/diag.h"
+#include "os/linux/proc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -71,45 +72,31 @@ static int sockets_on_port(int proto_is_tcp, int port, struct inodes *found) {
 
 /* The descriptor of `pid` that is one of `found`; -1 when none is.
  * *family: the table that socket was listed in. */
+struct search {
+  const struct inodes *found;
+  int fd, family;
+};
+
+static int is_found(int fd, unsigned long long inode, void *ctx) {
+  struct search *s = ctx;
+  for (int i = 0; i < s->found->count; i++)
+    if (s->found->inode[i] == inode) {
+      s->fd = fd;
+      s->family = s->found->family[i];
+    }
+  return s->fd >= 0;
+}
+
 static int find_descriptor(int pid, const struct inodes *found, int *family) {
-  char path[64];
-  snprintf(path, sizeof path, "/proc/%d/fd", pid);
-  DIR *dir = opendir(path);
-  if (!dir)
-    return -1;
-  int fd = -1;
-  for (struct dirent *e; fd < 0 && (e = readdir(dir));) {
-    char target[64];
-    ssize_t n = readlinkat(dirfd(dir), e->d_name, target, sizeof target - 1);
-    unsigned long inode;
-    if (n <= 0)
-      continue;
-    target[n] = '\0';
-    if (sscanf(target, "socket:[%lu]", &inode) != 1)
-      continue;
-    for (int i = 0; i < found->count; i++)
-      if (found->inode[i] == inode) {
-        fd = atoi(e->d_name);
-        *family = found->family[i];
-      }
-  }
-  closedir(dir);
-  return fd;
+  struct search s = {found, -1, 0};
+  bm_linux_each_socket(pid, is_found, &s);
+  *family = s.family;
+  return s.fd;
 }
 
 static int parent_of(int pid) {
-  char path[64], stat[512];
-  snprintf(path, sizeof path, "/proc/%d/stat", pid);
-  FILE *f = fopen(path, "re");
-  if (!f)
-    return -1;
-  size_t n = fread(stat, 1, sizeof stat - 1, f);
-  fclose(f);
-  stat[n] = '\0';
-  /* "PID (COMM) STATE PPID ...": COMM may hold spaces and parentheses. */
-  const char *end = strrchr(stat, ')');
-  int ppid;
-  return end && sscanf(end + 1, " %*c %d", &ppid) == 1 ? ppid : -1;
+  struct bm_process_entry p;
+  return bm_linux_proc_stat(pid, &p) == 0 && p.exists ? p.parent : -1;
 }
 
 /* The holder: `pid` itself, else its first child that holds one of the
